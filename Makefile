@@ -1,0 +1,56 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install system-deps run web worker test lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Debian packages for PDF reports (pango), browser tests (chromium) and PDF previews (poppler).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils chromium
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: install
+	@DEBUG=true $(BIN)/python manage.py migrate --noinput
+	@DEBUG=true $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  Workbench: http://127.0.0.1:8000/admin/   API: http://127.0.0.1:8000/api/v1/docs/"
+	@echo "  Logins: reviewer / editor / admin (passwords printed above). Ctrl-C stops everything."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=true $(BIN)/celery -A factcheck worker --beat -Q default,fetch -P threads -c 8 --loglevel=INFO & \
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python manage.py check --settings=factcheck.test_settings
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=factcheck.test_settings
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf .data .pytest_cache

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class ClaimKind(models.TextChoices):
+    STATISTIC = "statistic", "Statistic"
+    EVENT = "event", "Event"
+    ATTRIBUTION = "attribution", "Attribution"
+    COMPARISON = "comparison", "Comparison"
+    CAUSAL = "causal", "Causal"
+    PREDICTION = "prediction", "Prediction"
+    OPINION = "opinion", "Opinion"
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    NOT_CHECKWORTHY = "not_checkworthy", "Not check-worthy"
+    STALE = "stale", "Stale (gone from the text)"
+
+
+class Claim(models.Model):
+    """One check-worthy statement, tied to its exact span of the article body
+    (article.body[start:end] == text)."""
+
+    Kind = ClaimKind
+    Status = ClaimStatus
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField()
+    start = models.PositiveIntegerField(help_text="Character offset of the claim in the body.")
+    end = models.PositiveIntegerField(help_text="Offset one past the claim's last character.")
+    score = models.FloatField(help_text="Check-worthiness, 0 to 1.")
+    kind = models.CharField(max_length=16, choices=ClaimKind.choices)
+    reasons = models.JSONField(default=list, blank=True, help_text="Why it was flagged.")
+    status = models.CharField(max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article_id", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__gte=0) & models.Q(start__lt=models.F("end")),
+                name="claim_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0) & models.Q(score__lte=1),
+                name="claim_score_0_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ClaimKind.values), name="claim_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.UniqueConstraint(fields=["article", "start", "end"], name="claim_span_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-score"], name="claim_status_score"),
+            models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"

@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class SourceHealth(models.TextChoices):
+    UNKNOWN = "unknown", "Not checked yet"
+    LIVE = "live", "Live"
+    CHANGED = "changed", "Changed since archived"
+    DEAD = "dead", "Dead"
+
+
+class SnapshotState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    FETCHING = "fetching", "Fetching"
+    ARCHIVED = "archived", "Archived"
+    FAILED = "failed", "Failed"
+    BLOCKED = "blocked", "Blocked"
+
+
+class CitationStance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Context"
+
+
+class Source(models.Model):
+    """A piece of evidence on the web, one row per normalised URL."""
+
+    Health = SourceHealth
+
+    url = models.URLField(max_length=2048, unique=True, help_text="Normalised URL.")
+    domain = models.CharField(max_length=255, db_index=True, editable=False)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    health = models.CharField(max_length=8, choices=Health.choices, default=Health.UNKNOWN)
+    health_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain", "url"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(url__startswith="http://")
+                | models.Q(url__startswith="https://"),
+                name="source_url_http",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(health__in=SourceHealth.values), name="source_health_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Snapshot(models.Model):
+    """One attempt to fetch and archive a source. The row, not the broker, is the job's truth:
+    workers claim it with a conditional UPDATE from QUEUED to FETCHING."""
+
+    State = SnapshotState
+
+    ACTIVE_STATES = (State.QUEUED, State.FETCHING)
+    FINAL_STATES = (State.ARCHIVED, State.FAILED, State.BLOCKED)
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2048, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="sha256 of the response payload as delivered (after content-decoding).",
+    )
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    warc = models.FileField(upload_to="archives/", max_length=300, blank=True)
+    text = models.TextField(blank=True, help_text="Main text extracted from the payload.")
+
+    class Meta:
+        ordering = ["-queued_at"]
+        get_latest_by = "queued_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=SnapshotState.values),
+                name="snapshot_state_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=models.Q(state__in=["queued", "fetching"]),
+                name="snapshot_one_active_per_source",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="archived")
+                | (~models.Q(sha256="") & ~models.Q(warc="") & models.Q(fetched_at__isnull=False)),
+                name="snapshot_archived_has_payload",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["failed", "blocked"]) | ~models.Q(reason=""),
+                name="snapshot_failure_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(http_status__isnull=True)
+                | (models.Q(http_status__gte=100) & models.Q(http_status__lte=599)),
+                name="snapshot_http_status_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "queued_at"], name="snapshot_state_queued")]
+
+    def __str__(self) -> str:
+        return f"{self.source} [{self.get_state_display()}]"
+
+
+class Citation(models.Model):
+    """A claim's use of a source: which way it points and the passage quoted from it."""
+
+    Stance = CitationStance
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    stance = models.CharField(max_length=8, choices=CitationStance.choices)
+    excerpt = models.TextField(blank=True, help_text="The passage quoted from the source.")
+    note = models.TextField(blank=True, help_text="Reviewer's note; never published.")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.ForeignKey(
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citations",
+        help_text="The archived copy this citation was checked against.",
+    )
+    excerpt_found = models.BooleanField(
+        null=True, blank=True, help_text="Whether the excerpt appears in the snapshot's text."
+    )
+    excerpt_still_found = models.BooleanField(
+        null=True, blank=True, help_text="Whether the excerpt was present at the last health check."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim_id", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source"], name="citation_claim_source_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stance__in=CitationStance.values), name="citation_stance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"

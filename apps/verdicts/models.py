@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Rating(models.Model):
+    """One step of the newsroom's rating scale, with its ClaimReview numbers."""
+
+    label = models.CharField(max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(unique=True, help_text="Position on the scale.")
+    colour = models.CharField(max_length=7, help_text="Hex colour, e.g. #2e7d32.")
+    rating_value = models.PositiveSmallIntegerField()
+    best_rating = models.PositiveSmallIntegerField(default=5)
+    worst_rating = models.PositiveSmallIntegerField(default=1)
+    alternate_name = models.CharField(max_length=120, help_text="ClaimReview alternateName.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(worst_rating__lte=models.F("rating_value"))
+                & models.Q(rating_value__lte=models.F("best_rating")),
+                name="rating_value_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class VerdictState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    CORRECTED = "corrected", "Published with correction"
+    RETRACTED = "retracted", "Retracted"
+
+
+class Verdict(models.Model):
+    """A reviewer's finding on a claim. States change only through apps.verdicts.services."""
+
+    State = VerdictState
+
+    PUBLIC_STATES = (State.PUBLISHED, State.CORRECTED, State.RETRACTED)
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="verdicts")
+    rating = models.ForeignKey(
+        Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    summary = models.TextField(blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_verdicts"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_verdicts",
+    )
+    archive_override = models.TextField(
+        blank=True,
+        help_text="Why the verdict may be published although a cited source is not archived.",
+    )
+    correction_note = models.TextField(blank=True, help_text="Public note on a correction.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=VerdictState.values), name="verdict_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approver__isnull=True) | ~models.Q(approver=models.F("author")),
+                name="verdict_two_person_rule",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["approved", "published", "corrected", "retracted"])
+                | models.Q(approver__isnull=False, rating__isnull=False, approved_at__isnull=False),
+                name="verdict_approved_has_approver_and_rating",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["published", "corrected", "retracted"])
+                | (models.Q(published_at__isnull=False) & ~models.Q(summary="")),
+                name="verdict_published_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=~models.Q(state="retracted"),
+                name="verdict_one_live_per_claim",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-published_at"], name="verdict_state_published")]
+        permissions = [
+            ("approve_verdict", "Can approve verdicts and request changes"),
+            ("publish_verdict", "Can publish, correct and retract verdicts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating or 'Unrated'} ({self.get_state_display()})"
+
+
+class VerdictTransition(models.Model):
+    """Who moved a verdict from one state to another, when, and why."""
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=Verdict.State.choices)
+    to_state = models.CharField(max_length=20, choices=Verdict.State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["verdict_id", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state} by {self.by}"

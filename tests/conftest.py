@@ -1,0 +1,117 @@
+"""Fixtures shared by the whole suite: users in the newsroom roles, and a real Celery worker.
+
+The worker is a separate `celery worker` process consuming from the test Redis and writing to the
+test PostgreSQL database, so tests that use it must commit their data (`transactional_db`).
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from apps.verdicts.roles import EDITORS, REVIEWERS
+from factcheck.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_broker():
+    """Start from an empty broker database so no message from an earlier run is consumed."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
+def _make_user(django_user_model, username: str, group: str | None = None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password="pw-" + username, email=f"{username}@example.org", **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    return _make_user(django_user_model, "rita", REVIEWERS, is_staff=True)
+
+
+@pytest.fixture
+def reviewer2(django_user_model):
+    return _make_user(django_user_model, "rob", REVIEWERS, is_staff=True)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return _make_user(django_user_model, "eddie", EDITORS, is_staff=True)
+
+
+@pytest.fixture
+def editor2(django_user_model):
+    return _make_user(django_user_model, "erin", EDITORS, is_staff=True)
+
+
+def worker_env() -> dict[str, str]:
+    """The environment for a worker process pointed at the test database."""
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="factcheck.test_settings",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        REDIS_URL=settings.REDIS_URL,
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        DATA_DIR=str(settings.DATA_DIR),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A real `celery worker` subprocess (threads pool, both queues) for the whole session."""
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "factcheck", "worker",
+                "-Q", "default,fetch", "-P", "threads", "-c", "8",
+                "--without-heartbeat", "--without-gossip", "--without-mingle",
+                "-n", f"test-{os.getpid()}@%h", "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=worker_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"celery worker exited early:\n{log.read_text()}")
+        if celery_app.control.ping(timeout=0.5):
+            break
+    else:
+        proc.kill()
+        pytest.fail(f"celery worker did not answer a ping:\n{log.read_text()}")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1):
+    """Poll until predicate() returns something truthy; fail the test with a message if not."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")
