@@ -20,6 +20,8 @@ from factcheck.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytest_plugins = ["tests.localweb"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _clean_broker():
