@@ -131,3 +131,29 @@ class VerdictTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state} by {self.by}"
+
+
+class ClaimSetVersion(models.Model):
+    """A frozen, numbered copy of an article's verified claim set, made at each publication, so
+    consumers can cite a stable set and compare versions."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="claim_set_versions"
+    )
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["article_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="claimset_version_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="claimset_number_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} v{self.number}"

@@ -1,0 +1,90 @@
+"""factory-boy factories for the core models, shared by every test package."""
+
+import hashlib
+
+import factory
+from django.utils import timezone
+
+from apps.articles.models import Article
+from apps.claims.models import Claim
+from apps.sources.models import Citation, Snapshot, Source
+from apps.verdicts.models import Rating, Verdict
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = factory.Sequence(
+        lambda n: f"Article number {n}. The city had 30,000 residents in 2016, officials said."
+    )
+    content_sha256 = factory.LazyAttribute(
+        lambda a: hashlib.sha256(a.body.encode("utf-8")).hexdigest()
+    )
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim spanning the article's second sentence (or the whole body when it has one)."""
+
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    start = factory.LazyAttribute(
+        lambda c: c.article.body.find(". ") + 2 if ". " in c.article.body else 0
+    )
+    end = factory.LazyAttribute(lambda c: len(c.article.body))
+    text = factory.LazyAttribute(lambda c: c.article.body[c.start : c.end])
+    score = 0.8
+    kind = Claim.Kind.STATISTIC
+    reasons = factory.LazyFunction(lambda: ["number: 30,000", "date: 2016"])
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://news.example.org/story-{n}")
+    domain = "news.example.org"
+    title = factory.Sequence(lambda n: f"Story {n}")
+
+
+class SnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Snapshot
+
+    source = factory.SubFactory(SourceFactory)
+    state = Snapshot.State.ARCHIVED
+    http_status = 200
+    final_url = factory.LazyAttribute(lambda s: s.source.url)
+    content_type = "text/html"
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(str(n).encode()).hexdigest())
+    size = 1234
+    warc = factory.Sequence(lambda n: f"archives/{n:064x}.warc.gz")
+    text = "The city had 30,000 residents in 2016."
+    fetched_at = factory.LazyFunction(timezone.now)
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    stance = Citation.Stance.SUPPORTS
+    excerpt = "30,000 residents"
+
+
+def rating(label: str = "True") -> Rating:
+    return Rating.objects.get(label=label)
+
+
+class VerdictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Verdict
+
+    claim = factory.SubFactory(ClaimFactory)
+    rating = factory.LazyFunction(rating)
+    summary = "Census figures confirm the number."
+    author = None
