@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -6,7 +8,16 @@ admin.site.site_header = "Fact-check Workbench"
 admin.site.site_title = "Fact-check Workbench"
 admin.site.index_title = "Newsroom desk"
 
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for the container healthcheck: the app answers and the database responds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("apps.api.urls")),

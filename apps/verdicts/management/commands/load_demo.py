@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.verdicts.demo import DemoError, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo newsroom: the seed article and its claims, demo users, cited sources and "
+        "verdicts in every state. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off (creates users with known passwords).",
+        )
+
+    def handle(self, *args, **options):
+        if not (settings.DEBUG or options["force"]):
+            raise CommandError(
+                "load_demo creates users with known passwords, so it refuses to run with DEBUG "
+                "off; pass --force if you really want demo users on this installation"
+            )
+        try:
+            result = demo_load()
+        except DemoError as exc:
+            raise CommandError(str(exc)) from None
+        article = result.article
+        verb = "Imported" if result.article_created else "Already loaded"
+        self.stdout.write(
+            f"{verb}: {article.title!r} with {article.claims.count()} claims "
+            f"({result.citations_added} citations and {result.verdicts_added} verdicts added)."
+        )
+        for fragment in result.missing_claims:
+            self.stderr.write(f"warning: no extracted claim contains {fragment!r}; not cited")
+        self.stdout.write("Demo logins (user / password):")
+        for username, password in result.users:
+            self.stdout.write(f"  {username:10} {password}")
