@@ -194,6 +194,9 @@ ARCHIVE_PER_HOST_CONCURRENCY = env_int("ARCHIVE_PER_HOST_CONCURRENCY", 4, minimu
 ARCHIVE_CONTACT_URL = env_str("ARCHIVE_CONTACT_URL", "https://example.org/factcheck-bot")
 ARCHIVE_USER_AGENT = f"FactcheckWorkbench/0.1 (+{ARCHIVE_CONTACT_URL})"
 
+# History is an audit trail: states change only through services, never by reverting a row.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- Claims, publishing -------------------------------------------------------------------
 CLAIM_THRESHOLD = env_float("CLAIM_THRESHOLD", 0.5, minimum=0.0)
 ORGANIZATION_NAME = env_str("ORGANIZATION_NAME", "Fact-check Workbench Demo")

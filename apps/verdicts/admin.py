@@ -1,14 +1,116 @@
-from django.contrib import admin
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.verdicts.models import Rating, Verdict, VerdictTransition
+from apps.verdicts import services
+from apps.verdicts.forms import TransitionForm, VerdictForm
+from apps.verdicts.models import ClaimSetVersion, Rating, Verdict, VerdictTransition
+
+State = Verdict.State
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    states: tuple[str, ...]
+    permission: str
+    note: str = ""
+    needs_comment: bool = False
+    corrects: bool = False
+
+
+TRANSITIONS = [
+    Transition("submit", "Submit for review", services.EDITABLE_STATES, services.PERM_EDIT),
+    Transition(
+        "approve",
+        "Approve",
+        (State.SUBMITTED,),
+        services.PERM_APPROVE,
+        "Another editor than the author.",
+    ),
+    Transition(
+        "request_changes",
+        "Request changes",
+        (State.SUBMITTED, State.APPROVED),
+        services.PERM_APPROVE,
+        "Say what needs to change.",
+        needs_comment=True,
+    ),
+    Transition("reopen", "Back to draft", (State.CHANGES_REQUESTED,), services.PERM_EDIT),
+    Transition("publish", "Publish", (State.APPROVED,), services.PERM_PUBLISH),
+    Transition(
+        "correct",
+        "Publish a correction",
+        (State.PUBLISHED, State.CORRECTED),
+        services.PERM_PUBLISH,
+        "The note is shown to the public beside the verdict.",
+        needs_comment=True,
+        corrects=True,
+    ),
+    Transition(
+        "retract",
+        "Retract",
+        (State.PUBLISHED, State.CORRECTED),
+        services.PERM_PUBLISH,
+        "The note is shown to the public.",
+        needs_comment=True,
+    ),
+]
+TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+def _run_transition(action: str, verdict: Verdict, user, form: TransitionForm) -> Verdict:
+    data = form.cleaned_data
+    common = {"verdict": verdict, "by": user, "version": data.get("expected_version")}
+    comment = data.get("comment") or ""
+    if action == "submit":
+        return services.verdict_submit(comment=comment, **common)
+    if action == "approve":
+        return services.verdict_approve(comment=comment, **common)
+    if action == "request_changes":
+        return services.verdict_request_changes(comment=comment, **common)
+    if action == "reopen":
+        return services.verdict_reopen(comment=comment, **common)
+    if action == "publish":
+        return services.verdict_publish(comment=comment, **common)
+    if action == "correct":
+        return services.verdict_correct(
+            note=comment, rating=data.get("rating"), summary=data.get("summary"), **common
+        )
+    if action == "retract":
+        return services.verdict_retract(note=comment, **common)
+    raise services.VerdictError(f"Unknown action {action!r}.")
 
 
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
-    list_display = ["label", "order", "colour", "rating_value", "alternate_name"]
+    list_display = ["label", "order", "colour_swatch", "rating_value", "alternate_name", "uses"]
     list_editable = ["order"]
     search_fields = ["label", "alternate_name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_uses=Count("verdicts"))
+
+    @admin.display(description="Colour")
+    def colour_swatch(self, obj: Rating):
+        return format_html(
+            '<span style="display:inline-block;width:1em;height:1em;background:{};'
+            'vertical-align:middle;border:1px solid #999"></span> {}',
+            obj.colour,
+            obj.colour,
+        )
+
+    @admin.display(description="Verdicts", ordering="_uses")
+    def uses(self, obj: Rating) -> int:
+        return obj._uses
 
 
 class VerdictTransitionInline(admin.TabularInline):
@@ -17,18 +119,35 @@ class VerdictTransitionInline(admin.TabularInline):
     can_delete = False
     fields = ["from_state", "to_state", "by", "at", "comment"]
     readonly_fields = fields
+    verbose_name_plural = "Workflow log"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
 
 @admin.register(Verdict)
 class VerdictAdmin(SimpleHistoryAdmin):
-    list_display = ["claim", "rating", "state", "author", "approver", "updated_at", "published_at"]
-    list_filter = ["state", "rating"]
-    search_fields = ["claim__text", "summary"]
-    list_select_related = ["claim", "rating", "author", "approver"]
+    form = VerdictForm
+    change_form_template = "admin/verdicts/verdict/change_form.html"
+    list_display = [
+        "claim_excerpt",
+        "article",
+        "rating",
+        "state",
+        "author",
+        "approver",
+        "updated_at",
+        "published_at",
+    ]
+    list_filter = ["state", "rating", ("author", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["claim__text", "summary", "claim__article__title"]
+    list_select_related = ["claim__article", "rating", "author", "approver"]
     autocomplete_fields = ["claim"]
+    date_hierarchy = "updated_at"
+    show_full_result_count = False
     readonly_fields = [
         "state",
         "author",
@@ -41,5 +160,151 @@ class VerdictAdmin(SimpleHistoryAdmin):
         "published_at",
         "corrected_at",
         "retracted_at",
+        "correction_note",
+    ]
+    fieldsets = [
+        (None, {"fields": ["claim", "rating", "summary", "archive_override", "expected_version"]}),
+        (
+            "Workflow",
+            {
+                "fields": [
+                    "state",
+                    "author",
+                    "approver",
+                    "version",
+                    "correction_note",
+                    ("created_at", "updated_at"),
+                    ("submitted_at", "approved_at"),
+                    ("published_at", "corrected_at", "retracted_at"),
+                ]
+            },
+        ),
     ]
     inlines = [VerdictTransitionInline]
+
+    @admin.display(description="Claim", ordering="claim__text")
+    def claim_excerpt(self, obj: Verdict) -> str:
+        return str(obj.claim)
+
+    @admin.display(description="Article", ordering="claim__article__title")
+    def article(self, obj: Verdict) -> str:
+        return obj.claim.article.title
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("claim")
+            if obj.state not in services.EDITABLE_STATES:
+                fields += ["rating", "summary", "archive_override"]
+        return fields
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "claim" in request.GET:
+            initial["claim"] = request.GET["claim"]
+        return initial
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return bool(obj is None or obj.state == State.DRAFT) and super().has_delete_permission(
+            request, obj
+        )
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            updated = services.verdict_update(
+                verdict=obj,
+                by=request.user,
+                version=data.get("expected_version") or obj.version,
+                rating=data.get("rating"),
+                summary=data.get("summary", ""),
+                archive_override=data.get("archive_override", ""),
+            )
+        else:
+            updated = services.verdict_create(
+                claim=data["claim"],
+                by=request.user,
+                rating=data.get("rating"),
+                summary=data.get("summary", ""),
+            )
+            if data.get("archive_override"):
+                updated = services.verdict_update(
+                    verdict=updated,
+                    by=request.user,
+                    version=updated.version,
+                    rating=updated.rating,
+                    summary=updated.summary,
+                    archive_override=data["archive_override"],
+                )
+        obj.pk = updated.pk
+        obj.refresh_from_db()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.VerdictError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            available = [
+                t
+                for t in TRANSITIONS
+                if obj.state in t.states and request.user.has_perm(t.permission)
+            ]
+            context["transitions"] = available
+            context["transition_form"] = TransitionForm(initial={"expected_version": obj.version})
+            if obj.state == State.APPROVED:
+                context["publish_problems"] = services.verdict_publish_check(verdict=obj).problems
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<path:object_id>/transition/<str:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="verdicts_verdict_transition",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def transition_view(self, request, object_id: str, action: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        verdict = get_object_or_404(Verdict, pk=object_id)
+        if not self.has_view_permission(request, verdict):
+            raise PermissionDenied
+        change_url = reverse("admin:verdicts_verdict_change", args=[verdict.pk])
+        form = TransitionForm(request.POST)
+        if action not in TRANSITIONS_BY_ACTION or not form.is_valid():
+            self.message_user(request, "That action is not available.", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        try:
+            verdict = _run_transition(action, verdict, request.user, form)
+        except services.VerdictError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"The verdict is now {verdict.get_state_display().lower()}.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(change_url)
+
+
+@admin.register(ClaimSetVersion)
+class ClaimSetVersionAdmin(admin.ModelAdmin):
+    list_display = ["article", "number", "created_at", "created_by", "reason"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["article__title"]
+    readonly_fields = ["article", "number", "created_at", "created_by", "reason", "payload"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,156 @@
+"""The verdict page in the admin: edits and workflow buttons go through the services, and every
+refusal is a message on the page, never an error page."""
+
+import pytest
+from django.urls import reverse
+
+from apps.verdicts import services
+from apps.verdicts.models import Verdict
+from tests.factories import CitationFactory, ClaimFactory, SnapshotFactory, rating
+
+pytestmark = pytest.mark.django_db
+State = Verdict.State
+
+
+@pytest.fixture
+def verdict(reviewer):
+    claim = ClaimFactory()
+    snapshot = SnapshotFactory()
+    CitationFactory(claim=claim, source=snapshot.source, snapshot=snapshot)
+    return services.verdict_create(claim=claim, by=reviewer, rating=rating(), summary="Checks out.")
+
+
+def change_url(verdict):
+    return reverse("admin:verdicts_verdict_change", args=[verdict.pk])
+
+
+def transition(client, verdict, action, **data):
+    url = reverse("admin:verdicts_verdict_transition", args=[verdict.pk, action])
+    return client.post(url, {"expected_version": verdict.version, **data}, follow=True)
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_reviewer_sees_submit_but_not_approve(client, reviewer, verdict):
+    client.force_login(reviewer)
+    page = client.get(change_url(verdict)).content.decode()
+    assert "Submit for review" in page
+    assert 'value="Approve"' not in page and 'value="Publish"' not in page
+    assert 'value="Submit for review"' in page
+
+
+def test_workflow_through_buttons(client, reviewer, editor, verdict):
+    client.force_login(reviewer)
+    response = transition(client, verdict, "submit")
+    assert messages_of(response) == ["The verdict is now submitted for review."]
+    client.force_login(editor)
+    verdict.refresh_from_db()
+    assert "The verdict is now approved." in messages_of(transition(client, verdict, "approve"))
+    verdict.refresh_from_db()
+    assert "The verdict is now published." in messages_of(transition(client, verdict, "publish"))
+    verdict.refresh_from_db()
+    assert verdict.state == State.PUBLISHED
+    page = client.get(change_url(verdict)).content.decode()
+    assert "Publish a correction" in page and "Retract" in page
+
+
+def test_approving_own_verdict_is_refused_with_a_message(client, editor):
+    claim = ClaimFactory()
+    verdict = services.verdict_create(claim=claim, by=editor, rating=rating(), summary="s")
+    services.verdict_submit(verdict=verdict, by=editor)
+    verdict.refresh_from_db()
+    client.force_login(editor)
+    response = transition(client, verdict, "approve")
+    assert response.status_code == 200
+    assert messages_of(response) == ["You wrote this verdict; another editor must approve it."]
+    verdict.refresh_from_db()
+    assert verdict.state == State.SUBMITTED
+
+
+def test_reviewer_posting_publish_is_refused(client, reviewer, verdict):
+    client.force_login(reviewer)
+    response = transition(client, verdict, "publish")
+    assert messages_of(response) == ["You are not allowed to publish verdicts."]
+
+
+def test_publishing_without_citations_shows_what_is_missing(client, reviewer, editor, editor2):
+    verdict = services.verdict_create(
+        claim=ClaimFactory(), by=reviewer, rating=rating(), summary="s"
+    )
+    services.verdict_submit(verdict=verdict, by=reviewer)
+    services.verdict_approve(verdict=verdict, by=editor2)
+    verdict.refresh_from_db()
+    client.force_login(editor)
+    page = client.get(change_url(verdict)).content.decode()
+    assert "Not ready to publish: the claim has no cited source" in page
+    response = transition(client, verdict, "publish")
+    assert messages_of(response) == ["Cannot publish: the claim has no cited source."]
+
+
+def test_stale_form_is_refused_and_keeps_newer_work(client, reviewer, reviewer2, verdict):
+    client.force_login(reviewer)
+    services.verdict_update(
+        verdict=verdict, by=reviewer2, version=1, rating=rating("False"), summary="Newer work"
+    )
+    response = client.post(
+        change_url(verdict),
+        {
+            "rating": rating("True").pk,
+            "summary": "Old tab",
+            "archive_override": "",
+            "expected_version": 1,
+            "transitions-TOTAL_FORMS": 0,
+            "transitions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this verdict since you opened it" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.summary == "Newer work"
+
+
+def test_edit_saves_through_the_service(client, reviewer, verdict):
+    client.force_login(reviewer)
+    response = client.post(
+        change_url(verdict),
+        {
+            "rating": rating("Half true").pk,
+            "summary": "Partly",
+            "archive_override": "",
+            "expected_version": verdict.version,
+            "transitions-TOTAL_FORMS": 0,
+            "transitions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    verdict.refresh_from_db()
+    assert (verdict.summary, verdict.version) == ("Partly", 2)
+    assert verdict.history.first().history_user == reviewer
+
+
+def test_editing_a_published_verdict_is_refused(client, reviewer, editor, verdict):
+    services.verdict_submit(verdict=verdict, by=reviewer)
+    services.verdict_approve(verdict=verdict, by=editor)
+    services.verdict_publish(verdict=verdict, by=editor)
+    verdict.refresh_from_db()
+    client.force_login(editor)
+    response = client.post(
+        change_url(verdict),
+        {
+            "expected_version": verdict.version,
+            "transitions-TOTAL_FORMS": 0,
+            "transitions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be edited" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.summary == "Checks out."
+
+
+def test_get_on_transition_url_is_not_allowed(client, editor, verdict):
+    client.force_login(editor)
+    url = reverse("admin:verdicts_verdict_transition", args=[verdict.pk, "approve"])
+    assert client.get(url).status_code == 405
