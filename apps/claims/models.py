@@ -2,21 +2,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-
-class ClaimKind(models.TextChoices):
-    STATISTIC = "statistic", "Statistic"
-    EVENT = "event", "Event"
-    ATTRIBUTION = "attribution", "Attribution"
-    COMPARISON = "comparison", "Comparison"
-    CAUSAL = "causal", "Causal"
-    PREDICTION = "prediction", "Prediction"
-    OPINION = "opinion", "Opinion"
-
-
-class ClaimStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    NOT_CHECKWORTHY = "not_checkworthy", "Not check-worthy"
-    STALE = "stale", "Stale (gone from the text)"
+from apps.claims.choices import ClaimKind, ClaimStatus
 
 
 class Claim(models.Model):
