@@ -165,7 +165,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"apps.sources.tasks.snapshot_fetch": {"queue": "fetch"}}
+# Fetching is I/O-bound and runs on its own queue (a threads pool: many slow sites at once);
+# text extraction is CPU work and stays on the default queue (a prefork pool).
+CELERY_TASK_ROUTES = {
+    "apps.sources.tasks.snapshot_fetch": {"queue": "fetch"},
+    "apps.sources.tasks.source_check_health": {"queue": "fetch"},
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -193,6 +198,16 @@ ARCHIVE_STUCK_AFTER = env_int("ARCHIVE_STUCK_AFTER", 600, minimum=30)
 ARCHIVE_PER_HOST_CONCURRENCY = env_int("ARCHIVE_PER_HOST_CONCURRENCY", 4, minimum=1)
 ARCHIVE_CONTACT_URL = env_str("ARCHIVE_CONTACT_URL", "https://example.org/factcheck-bot")
 ARCHIVE_USER_AGENT = f"FactcheckWorkbench/0.1 (+{ARCHIVE_CONTACT_URL})"
+ARCHIVE_RETRY_MAX_DELAY = env_float("ARCHIVE_RETRY_MAX_DELAY", 600.0, minimum=1.0)
+ARCHIVE_EXTRACT_MAX_BYTES = env_int("ARCHIVE_EXTRACT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+ARCHIVE_HEALTH_EVERY = CELERY_BEAT_SCHEDULE["check-source-health"]["schedule"]
+if ARCHIVE_STUCK_AFTER <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "ARCHIVE_STUCK_AFTER must be longer than CELERY_TASK_TIME_LIMIT, or captures that are "
+        "still running get re-queued"
+    )
+if ARCHIVE_RETRY_MAX_DELAY >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("ARCHIVE_RETRY_MAX_DELAY must be below CELERY_VISIBILITY_TIMEOUT")
 
 # History is an audit trail: states change only through services, never by reverting a row.
 SIMPLE_HISTORY_REVERT_DISABLED = True

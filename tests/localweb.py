@@ -1,2 +1,255 @@
-"""A local HTTP server on 127.0.0.1 for tests that fetch URLs (placeholder; the sources work
-fills it in)."""
+"""A local web server on 127.0.0.1 for tests that fetch URLs, and pytest fixtures around it.
+
+One threaded server per test session, on a free port, started on first use (also by the worker
+environment in conftest, which needs the port before the worker starts). Besides fixed routes for
+the archiving tests it serves any page a test registers:
+
+    def test_something(localweb):
+        url = localweb.page("/article", "<html>...</html>")   # -> http://127.0.0.1:PORT/article
+
+Fixtures: `localweb` (the server), `localweb_allowed` (the server, with the settings that let
+the in-process fetcher reach it: ARCHIVE_ALLOWED_NETWORKS=127.0.0.0/8 and its port allowed).
+
+Fixed routes:
+  /html/<slug>            a small article page (title "Article <slug>")
+  /slow/<slug>            the same after a 1 s pause
+  /text                   text/plain
+  /pdf                    a tiny PDF
+  /redirect/<n>           n redirects, then /html/redirected
+  /to?url=<url>           302 to any URL (redirect-to-private tests)
+  /loop/a, /loop/b        a redirect loop
+  /status/<code>          an empty response with that status
+  /retry-after/<s>        429 with Retry-After: s
+  /flaky/<key>/<n>        503 for the first n requests of key, then a page
+  /drip                   headers, then one byte every 0.5 s for a minute
+  /huge?bytes=N&length=1  N bytes of HTML-ish filler, with Content-Length (length=0: without)
+  /gzip-bomb              100 MB of zeros gzip-compressed to ~100 kB
+  /changing               a page whose text changes on every request
+"""
+
+import gzip
+import html
+import socket
+import threading
+import time
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+ARTICLE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="description" content="A local test article."></head>
+<body><header><nav><a href="/">Home</a> | <a href="/news">News</a></nav></header>
+<main><article><h1>{title}</h1>
+<p class="byline">By A. Reporter, 1 March 2024</p>
+<p>The city council said on Tuesday that unemployment fell to 4.2 percent in {slug}, the lowest
+figure since records began in 1990, according to the statistics office.</p>
+<p>Critics noted that the figure excludes people who have stopped looking for work, and that the
+participation rate has fallen by two points over the same period.</p>
+<p>The mayor, speaking at a press conference, called the result "a turning point for the region"
+and promised further investment in training programmes next year.</p>
+</article></main>
+<footer><p>Copyright Local News. Contact: newsroom@example.org</p></footer></body></html>
+"""
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def article_html(slug: str, title: str | None = None) -> bytes:
+    title = title or f"Article {slug}"
+    return ARTICLE.format(title=html.escape(title), slug=html.escape(slug)).encode()
+
+
+class LocalWeb:
+    """The server and what tests can ask of it."""
+
+    def __init__(self):
+        self.pages: dict[str, tuple[int, str, bytes, dict]] = {}
+        self.hits: dict[str, int] = defaultdict(int)
+        self.user_agents: list[str] = []
+        self._lock = threading.Lock()
+        self._bomb: bytes | None = None
+        handler = type("Handler", (_Handler,), {"web": self})
+        self.server = _QuietServer(("127.0.0.1", 0), handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def page(
+        self,
+        path: str,
+        body: str | bytes,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict | None = None,
+    ) -> str:
+        """Serve body at path from now on; returns the page's URL."""
+        if isinstance(body, str):
+            body = body.encode()
+        self.pages[path] = (status, content_type, body, headers or {})
+        return self.url(path)
+
+    def hit(self, path: str) -> int:
+        with self._lock:
+            self.hits[path] += 1
+            return self.hits[path]
+
+    def gzip_bomb(self) -> bytes:
+        with self._lock:
+            if self._bomb is None:
+                self._bomb = gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
+            return self._bomb
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients hang up on purpose (size limits, deadlines); that is not a server error
+
+
+class _Handler(BaseHTTPRequestHandler):
+    web: LocalWeb
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # keep test output quiet
+        pass
+
+    def _send(self, status, body=b"", content_type="text/html; charset=utf-8", headers=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, location, status=302):
+        self._send(status, b"", headers={"Location": location})
+
+    def do_GET(self):
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qs(parts.query)
+        self.web.user_agents.append(self.headers.get("User-Agent", ""))
+        count = self.web.hit(path)
+        segments = path.strip("/").split("/")
+        try:
+            if path in self.web.pages:
+                status, ctype, body, headers = self.web.pages[path]
+                return self._send(status, body, ctype, headers)
+            head = segments[0]
+            if head == "html":
+                return self._send(200, article_html(segments[1] if len(segments) > 1 else "x"))
+            if head == "slow":
+                time.sleep(1.0)
+                return self._send(200, article_html(segments[1] if len(segments) > 1 else "x"))
+            if head == "text":
+                return self._send(200, b"Plain text source.\nLine two.\n", "text/plain")
+            if head == "pdf":
+                return self._send(200, PDF, "application/pdf")
+            if head == "redirect":
+                left = int(segments[1])
+                target = f"/redirect/{left - 1}" if left > 1 else "/html/redirected"
+                return self._redirect(target, 301 if left % 2 else 302)
+            if head == "to":
+                return self._redirect(query["url"][0], int(query.get("status", ["302"])[0]))
+            if head == "loop":
+                return self._redirect("/loop/b" if segments[1] == "a" else "/loop/a")
+            if head == "status":
+                return self._send(int(segments[1]), b"")
+            if head == "retry-after":
+                return self._send(429, b"slow down", "text/plain", {"Retry-After": segments[1]})
+            if head == "flaky":
+                if self.web.hit(f"flaky:{segments[1]}") <= int(segments[2]):
+                    return self._send(503, b"try later", "text/plain", {"Retry-After": "0"})
+                return self._send(200, article_html("flaky"))
+            if head == "drip":
+                return self._drip()
+            if head == "huge":
+                size = int(query.get("bytes", [str(30 * 1024 * 1024)])[0])
+                return self._huge(size, query.get("length", ["1"])[0] == "1")
+            if head == "gzip-bomb":
+                return self._send(200, self.web.gzip_bomb(), headers={"Content-Encoding": "gzip"})
+            if head == "changing":
+                return self._send(200, article_html(f"version {count}", "Changing page"))
+            return self._send(404, b"not found", "text/plain")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _drip(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        for _ in range(120):
+            self.wfile.write(b"x")
+            self.wfile.flush()
+            time.sleep(0.5)
+
+    def _huge(self, size: int, with_length: bool):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        if with_length:
+            self.send_header("Content-Length", str(size))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        block = (b"<p>" + b"filler text " * 5000 + b"</p>\n")[: 64 * 1024]
+        sent = 0
+        while sent < size:
+            piece = block[: size - sent]
+            self.wfile.write(piece)
+            sent += len(piece)
+
+
+_shared: LocalWeb | None = None
+_shared_lock = threading.Lock()
+
+
+def local_web() -> LocalWeb:
+    """The session's server, started on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = LocalWeb()
+        return _shared
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localweb() -> LocalWeb:
+    return local_web()
+
+
+@pytest.fixture
+def localweb_allowed(localweb, settings) -> LocalWeb:
+    """The server, reachable by the in-process fetcher (exempt from the private-address check)."""
+    import ipaddress
+
+    settings.ARCHIVE_ALLOWED_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
+    settings.ARCHIVE_ALLOWED_PORTS = [*settings.ARCHIVE_ALLOWED_PORTS, localweb.port]
+    return localweb

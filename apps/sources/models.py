@@ -35,6 +35,9 @@ class Source(models.Model):
     publisher = models.CharField(max_length=300, blank=True)
     health = models.CharField(max_length=8, choices=Health.choices, default=Health.UNKNOWN)
     health_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    health_reason = models.CharField(
+        max_length=500, blank=True, editable=False, help_text="Why the last health check said so."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,7 +80,8 @@ class Snapshot(models.Model):
     sha256 = models.CharField(
         max_length=64,
         blank=True,
-        help_text="sha256 of the response payload as delivered (after content-decoding).",
+        help_text="sha256 of the response payload after content-decoding (gzip/deflate undone), "
+        "i.e. the bytes a browser would render; the WARC keeps the payload as received.",
     )
     size = models.PositiveBigIntegerField(null=True, blank=True)
     title = models.CharField(max_length=500, blank=True)

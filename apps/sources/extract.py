@@ -1,0 +1,93 @@
+"""The readable text of a captured page, and whether a quoted excerpt appears in it.
+
+HTML goes through trafilatura (main text, without navigation and boilerplate); text/plain is kept
+as is; PDFs are stored but not read (no PDF library is worth its weight here), so their text is
+empty and excerpt checks say "unknown". Only the first ARCHIVE_EXTRACT_MAX_BYTES of a payload are
+read, which keeps memory flat for huge pages.
+"""
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import trafilatura
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+TEXT_TYPES = {"text/plain", "text/markdown", "text/csv"}
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    title: str
+    text: str
+
+
+def split_content_type(content_type: str) -> tuple[str, str | None]:
+    """("text/html", "utf-8") from "text/html; charset=UTF-8"."""
+    mime_type, *params = (content_type or "").split(";")
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip("\"'")
+    return mime_type.strip().lower(), charset
+
+
+def _decode(payload: bytes, charset: str | None) -> str:
+    for encoding in (charset, "utf-8"):
+        if encoding:
+            try:
+                return payload.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return payload.decode("utf-8", errors="replace")
+
+
+def _html_title(payload: bytes, charset: str | None) -> str:
+    match = _TITLE.search(payload[:200_000])
+    if not match:
+        return ""
+    return _SPACE.sub(" ", _decode(match.group(1), charset)).strip()
+
+
+def text_extract(
+    *, payload: bytes, mime_type: str, charset: str | None = None, url: str = ""
+) -> ExtractedText:
+    """Title and main text of a payload of the given MIME type (empty for kinds we do not read)."""
+    mime_type = (mime_type or "").lower()
+    if mime_type in TEXT_TYPES:
+        return ExtractedText(title="", text=_decode(payload, charset).strip())
+    if mime_type not in HTML_TYPES or not payload.strip():
+        return ExtractedText(title="", text="")
+    try:
+        document = trafilatura.bare_extraction(
+            payload, url=url or None, with_metadata=True, include_comments=False, favor_recall=True
+        )
+    except Exception:  # trafilatura raises many kinds on odd markup; the capture still counts
+        logger.warning("text extraction failed for %s", url, exc_info=True)
+        document = None
+    title = (getattr(document, "title", None) or _html_title(payload, charset) or "").strip()
+    text = (getattr(document, "text", None) or "").strip()
+    return ExtractedText(title=title[:500], text=text)
+
+
+def _comparable(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return _SPACE.sub(" ", text).strip().strip("\"'")
+
+
+def excerpt_match(excerpt: str, text: str) -> bool | None:
+    """Whether the quoted excerpt occurs in the text, ignoring case, spacing and quote styles;
+    None when there is nothing to compare (no excerpt or no text)."""
+    needle = _comparable(excerpt or "")
+    if not needle or not (text or "").strip():
+        return None
+    return needle in _comparable(text)

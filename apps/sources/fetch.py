@@ -1,0 +1,438 @@
+"""The safe fetcher: every URL a user types goes through here, for archiving and for importing.
+
+How it stays safe (see addresses.py for the policy itself):
+
+* Each hop's URL is checked as text first (`url_check`); redirects are followed by our own loop
+  (httpx runs with follow_redirects=False), at most ARCHIVE_MAX_REDIRECTS, refusing loops.
+* Connections are made by `_GuardedBackend`, an httpcore network backend: it resolves the host once
+  (through a pluggable resolver, so tests can play DNS rebinding), refuses the connection if *any*
+  answer is a forbidden address, and connects to an address it has just checked. httpx never does
+  its own lookup, and TLS still uses the host name for SNI and certificate checks.
+* Proxy environment variables are ignored (trust_env=False and our own transport).
+* Every socket read and write is bounded by the connect/read timeouts *and* by a total deadline,
+  so a server that drips one byte every few seconds cannot hold a worker.
+* The body is streamed to a temporary file, never held in memory; Content-Length, the bytes
+  received and the bytes after decompression are each held to the size limit (gzip bombs), and
+  the file is removed on any failure.
+"""
+
+import email.utils
+import hashlib
+import os
+import socket
+import ssl
+import tempfile
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import certifi
+import httpcore
+import httpx
+from django.conf import settings
+
+from apps.sources.addresses import AddressRefused, address_check, host_literal, url_check
+
+Resolver = Callable[[str, int], list[str]]
+
+CHUNK = 64 * 1024
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524}
+
+
+class FetchError(Exception):
+    """A fetch that did not produce a page; `reason` is the human-readable why."""
+
+    transient = False
+
+    def __init__(self, reason: str, *, status: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+class BlockedError(FetchError):
+    """Refused by the SSRF policy: the URL or an address it resolves to is off limits."""
+
+
+class TooLargeError(FetchError):
+    """The body is larger than ARCHIVE_MAX_BYTES (declared, received or decompressed)."""
+
+
+class RedirectError(FetchError):
+    """A redirect loop, too many redirects, or a redirect without a usable Location."""
+
+
+class UnsupportedContentError(FetchError):
+    """The page is of a kind the caller cannot use (e.g. a PDF where an article was expected)."""
+
+
+class TransientFetchError(FetchError):
+    """Worth retrying later: timeouts, dropped connections, 408/429/5xx."""
+
+    transient = True
+
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(reason, status=status)
+        self.retry_after = retry_after
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses the operating system's resolver gives for host, in its preferred order."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        if exc.errno in (socket.EAI_AGAIN,):
+            raise TransientFetchError(f"DNS lookup for {host} failed temporarily") from None
+        raise FetchError(f"host not found: {host}") from None
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every operation also respects the fetch's total deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+        self._stream = stream
+        self._deadline = deadline
+
+    def _timeout(self, timeout: float | None, exc_class) -> float:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise exc_class("total deadline passed")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._timeout(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._timeout(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        timeout = self._timeout(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, timeout), self._deadline
+        )
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """Resolve once, check every answer, connect only to a checked address."""
+
+    def __init__(self, resolver: Resolver, deadline: float):
+        self._resolver = resolver
+        self._deadline = deadline
+        self.peer: str = ""
+
+    def _addresses(self, host: str, port: int) -> list[str]:
+        literal = host_literal(host)
+        if literal is not None:
+            return [str(address_check(literal))]
+        answers = self._resolver(host, port)
+        if not answers:
+            raise FetchError(f"host not found: {host}")
+        return [str(address_check(answer)) for answer in answers]
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        error: Exception | None = None
+        for address in self._addresses(host, port):
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                raise httpcore.ConnectTimeout("total deadline passed")
+            try:
+                stream = super().connect_tcp(
+                    address,
+                    port,
+                    timeout=remaining if timeout is None else min(timeout, remaining),
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+                continue
+            self.peer = address
+            return _DeadlineStream(stream, self._deadline)
+        raise error  # type: ignore[misc]
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, backend: _GuardedBackend):
+        super().__init__(trust_env=False, retries=0)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            max_connections=2,
+            http1=True,
+            http2=False,
+            retries=0,
+            network_backend=backend,
+        )
+
+
+class _Decoder:
+    """Content-Encoding undone in bounded steps, so one compressed chunk can never expand into
+    more than CHUNK bytes of memory at a time."""
+
+    def __init__(self, encoding: str):
+        encoding = encoding.strip().lower()
+        self.encoding = encoding
+        self.opaque = False
+        if encoding in ("", "identity"):
+            self._zlib = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        else:  # we only ask for gzip and deflate; anything else is kept as received
+            self._zlib = None
+            self.opaque = True
+
+    def feed(self, data: bytes):
+        if self._zlib is None:
+            yield data
+            return
+        try:
+            while data:
+                out = self._zlib.decompress(data, CHUNK)
+                yield out
+                data = self._zlib.unconsumed_tail
+                while len(out) == CHUNK and not data:
+                    out = self._zlib.decompress(b"", CHUNK)
+                    yield out
+        except zlib.error as exc:
+            raise FetchError(f"corrupt {self.encoding} body: {exc}") from None
+
+
+@dataclass
+class FetchResult:
+    """A fetched response. `body_path` holds the payload exactly as received (after de-chunking,
+    before content-decoding), which is what goes into the WARC; `sha256` and `size` cover the
+    payload after content-decoding, so a server switching compression does not look like a change.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    reason_phrase: str
+    http_version: str
+    request_target: str
+    request_headers: list[tuple[str, str]]
+    response_headers: list[tuple[str, str]]
+    content_type: str
+    peer: str
+    body_path: Path
+    raw_size: int
+    size: int
+    sha256: str
+    fetched_at: datetime
+    head: bytes = b""
+    redirects: list[str] = field(default_factory=list)
+
+    def discard(self) -> None:
+        self.body_path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "FetchResult":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+
+def _size_text(limit: int) -> str:
+    mb = 1024 * 1024
+    return f"{limit // mb} MB" if limit % mb == 0 else f"{limit} bytes"
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _temp_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "archives" / ".tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def fetch_url(
+    url: str,
+    *,
+    resolver: Resolver | None = None,
+    keep_head: int = 0,
+    max_bytes: int | None = None,
+) -> FetchResult:
+    """Fetch url safely, following redirects, and return the final response with its payload in
+    a temporary file (use the result as a context manager to remove it). Raises a FetchError
+    subclass otherwise. `keep_head` keeps that many decoded bytes in memory for text extraction.
+    """
+    max_bytes = max_bytes or settings.ARCHIVE_MAX_BYTES
+    total = settings.ARCHIVE_TOTAL_TIMEOUT
+    started = time.monotonic()
+    deadline = started + total
+    backend = _GuardedBackend(resolver or system_resolver, deadline)
+    timeout = httpx.Timeout(
+        connect=settings.ARCHIVE_CONNECT_TIMEOUT,
+        read=settings.ARCHIVE_READ_TIMEOUT,
+        write=settings.ARCHIVE_READ_TIMEOUT,
+        pool=settings.ARCHIVE_CONNECT_TIMEOUT,
+    )
+    headers = {
+        "User-Agent": settings.ARCHIVE_USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8",
+        "Accept-Encoding": "gzip, deflate",
+    }
+    client = httpx.Client(
+        transport=_GuardedTransport(backend),
+        trust_env=False,
+        follow_redirects=False,
+        timeout=timeout,
+        headers=headers,
+    )
+    current = url
+    redirects: list[str] = []
+    seen: set[str] = set()
+    try:
+        with client:
+            for _hop in range(settings.ARCHIVE_MAX_REDIRECTS + 1):
+                try:
+                    url_check(current)
+                except AddressRefused as exc:
+                    raise BlockedError(exc.reason) from None
+                current = str(httpx.URL(current))
+                seen.add(current)
+                with client.stream("GET", current) as response:
+                    status = response.status_code
+                    if status in REDIRECT_STATUSES:
+                        location = response.headers.get("location", "").strip()
+                        if not location:
+                            raise RedirectError(f"HTTP {status} without a Location", status=status)
+                        target = urljoin(str(response.url), location).split("#", 1)[0]
+                        if target in seen or str(httpx.URL(target)) in seen:
+                            raise RedirectError("redirect loop", status=status)
+                        redirects.append(current)
+                        current = target
+                        continue
+                    if status in TRANSIENT_STATUSES or 500 <= status <= 599:
+                        raise TransientFetchError(
+                            f"HTTP {status}",
+                            status=status,
+                            retry_after=_retry_after(response.headers.get("retry-after")),
+                        )
+                    if not 200 <= status <= 299:
+                        raise FetchError(f"HTTP {status}", status=status)
+                    return _read_body(
+                        response,
+                        url=url,
+                        redirects=redirects,
+                        peer=backend.peer,
+                        max_bytes=max_bytes,
+                        keep_head=keep_head,
+                    )
+            limit = settings.ARCHIVE_MAX_REDIRECTS
+            raise RedirectError(f"too many redirects (more than {limit})")
+    except AddressRefused as exc:
+        raise BlockedError(exc.reason) from None
+    except httpx.TimeoutException as exc:
+        if time.monotonic() >= deadline - 0.05:
+            raise TransientFetchError(f"timeout after {_seconds(total)}") from None
+        if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+            connect = _seconds(settings.ARCHIVE_CONNECT_TIMEOUT)
+            raise TransientFetchError(f"timeout: no connection within {connect}") from None
+        read = settings.ARCHIVE_READ_TIMEOUT
+        raise TransientFetchError(f"timeout: no data for {_seconds(read)}") from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise BlockedError(f"blocked: invalid URL ({exc})") from None
+    except httpx.ConnectError as exc:
+        message = str(exc) or exc.__class__.__name__
+        if "CERTIFICATE_VERIFY_FAILED" in message or "SSL" in message:
+            raise FetchError(f"TLS error: {message}") from None
+        if "refused" in message.lower():
+            raise TransientFetchError("connection refused") from None
+        raise TransientFetchError(f"connection failed: {message}") from None
+    except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
+        message = str(exc) or exc.__class__.__name__
+        if "reset" in message.lower():
+            raise TransientFetchError("connection reset") from None
+        raise TransientFetchError(f"connection dropped: {message}") from None
+    except httpx.HTTPError as exc:
+        raise TransientFetchError(f"network error: {exc}") from None
+
+
+def _read_body(response, *, url, redirects, peer, max_bytes, keep_head) -> FetchResult:
+    status = response.status_code
+    too_large = f"too large: > {_size_text(max_bytes)}"
+    declared = response.headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise TooLargeError(too_large, status=response.status_code)
+    decoder = _Decoder(response.headers.get("content-encoding", ""))
+    digest = hashlib.sha256()
+    head = bytearray()
+    raw_size = size = 0
+    fd, name = tempfile.mkstemp(prefix="fetch-", suffix=".body", dir=_temp_dir())
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in response.iter_raw(CHUNK):
+                raw_size += len(chunk)
+                if raw_size > max_bytes:
+                    raise TooLargeError(too_large, status=response.status_code)
+                out.write(chunk)
+                for piece in decoder.feed(chunk):
+                    size += len(piece)
+                    if size > max_bytes:
+                        raise TooLargeError(f"{too_large} decompressed", status=status)
+                    digest.update(piece)
+                    if len(head) < keep_head:
+                        head += piece[: keep_head - len(head)]
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    request = response.request
+    return FetchResult(
+        url=url,
+        final_url=str(response.url),
+        status=response.status_code,
+        reason_phrase=response.reason_phrase,
+        http_version=response.http_version,
+        request_target=request.url.raw_path.decode("ascii"),
+        request_headers=_text_headers(request.headers),
+        response_headers=_text_headers(response.headers),
+        content_type=response.headers.get("content-type", ""),
+        peer=peer,
+        body_path=path,
+        raw_size=raw_size,
+        size=size,
+        sha256=digest.hexdigest(),
+        fetched_at=datetime.now(UTC),
+        head=bytes(head),
+        redirects=redirects,
+    )
+
+
+def _text_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw]
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()

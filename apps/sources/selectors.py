@@ -1,0 +1,75 @@
+"""Reads about sources that several callers share (claim lists, admin, reports, the API)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from apps.sources.models import Citation, Snapshot, Source
+
+
+def _latest_snapshot(field: str) -> Subquery:
+    return Subquery(
+        Snapshot.objects.filter(source=OuterRef("source_id"))
+        .order_by("-queued_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+def citations_with_archive_state() -> QuerySet[Citation]:
+    """Citations with their source and the state and reason of the source's latest snapshot
+    (`archive_state`, `archive_reason`), in one query."""
+    return Citation.objects.select_related("source", "snapshot").annotate(
+        archive_state=_latest_snapshot("state"),
+        archive_reason=_latest_snapshot("reason"),
+    )
+
+
+def citations_for_claims(claim_ids: Iterable[int]) -> dict[int, list[Citation]]:
+    """Each claim's citations (with `archive_state` / `archive_reason`), keyed by claim id; one
+    query for any number of claims. Claims without citations map to an empty list."""
+    claim_ids = list(claim_ids)
+    result: dict[int, list[Citation]] = defaultdict(list)
+    for claim_id in claim_ids:
+        result[claim_id] = []
+    for citation in citations_with_archive_state().filter(claim_id__in=claim_ids):
+        result[citation.claim_id].append(citation)
+    return dict(result)
+
+
+def snapshot_latest_archived(*, source: Source) -> Snapshot | None:
+    """The source's most recent successful capture."""
+    return (
+        Snapshot.objects.filter(source=source, state=Snapshot.State.ARCHIVED)
+        .order_by("-fetched_at", "-pk")
+        .first()
+    )
+
+
+def snapshot_fresh(*, source: Source) -> Snapshot | None:
+    """The latest capture if it is recent enough that citing the source needs no new one."""
+    cutoff = timezone.now() - timedelta(hours=settings.ARCHIVE_FRESH_HOURS)
+    return (
+        Snapshot.objects.filter(
+            source=source, state=Snapshot.State.ARCHIVED, fetched_at__gte=cutoff
+        )
+        .order_by("-fetched_at", "-pk")
+        .first()
+    )
+
+
+def snapshot_active(*, source: Source) -> Snapshot | None:
+    """The source's queued or running capture, if any (at most one, by constraint)."""
+    return Snapshot.objects.filter(source=source, state__in=Snapshot.ACTIVE_STATES).first()
+
+
+def sources_with_latest_state() -> QuerySet[Source]:
+    """Sources annotated with `latest_state`, `latest_reason` (of the latest snapshot)."""
+    latest = Snapshot.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-pk")
+    return Source.objects.annotate(
+        latest_state=Subquery(latest.values("state")[:1]),
+        latest_reason=Subquery(latest.values("reason")[:1]),
+    )

@@ -1,0 +1,52 @@
+"""Thin Celery tasks: take ids, call one service, record outcomes on rows (see services.py).
+
+All are acks_late with reject_on_worker_lost, so a worker that dies mid-task leaves the message
+to be redelivered; the services' conditional claims make redelivery harmless.
+"""
+
+from celery import shared_task
+
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+
+@shared_task(bind=True, max_retries=None, **TASK_OPTIONS)
+def snapshot_fetch(self, snapshot_id: int) -> None:
+    """Fetch and archive one snapshot (queue "fetch")."""
+    from apps.sources.services import SnapshotRetry, snapshot_archive
+
+    try:
+        snapshot_archive(snapshot_id=snapshot_id)
+    except SnapshotRetry as exc:
+        raise self.retry(countdown=exc.delay) from None
+
+
+@shared_task(**TASK_OPTIONS)
+def snapshot_extract_text(snapshot_id: int) -> None:
+    """Extract an archived snapshot's text and check excerpts (CPU work, default queue)."""
+    from apps.sources.services import snapshot_extract
+
+    snapshot_extract(snapshot_id=snapshot_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def snapshots_requeue_stuck() -> int:
+    """Beat: re-queue captures the broker or a dead worker lost."""
+    from apps.sources.services import snapshots_requeue_stuck as requeue
+
+    return requeue()
+
+
+@shared_task(**TASK_OPTIONS)
+def sources_check_health() -> int:
+    """Beat: queue a health check for each archived source that is due."""
+    from apps.sources.services import sources_check_health as check
+
+    return check()
+
+
+@shared_task(**TASK_OPTIONS)
+def source_check_health(source_id: int) -> None:
+    """Re-fetch one source and record live / changed / dead (queue "fetch")."""
+    from apps.sources.services import source_check_health as check
+
+    check(source_id=source_id)

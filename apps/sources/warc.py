@@ -1,0 +1,116 @@
+"""Writing and reading the WARC files that hold each archived response.
+
+One gzipped WARC per capture: a warcinfo record, then the request we sent and the response we got
+(status line, headers, payload exactly as received), both with WARC-Target-URI = the final URL
+after redirects. The response's Transfer-Encoding header is dropped because the payload is stored
+de-chunked; Content-Encoding is kept, since the payload is stored still compressed.
+
+Files are content-addressed: archives/<aa>/<key>.warc.gz where key = sha256 of the final URL and
+the payload's sha256. A rerun that fetches the same thing finds the file already there and keeps
+it, so retries and duplicate task deliveries never pile up copies.
+"""
+
+import hashlib
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from apps.sources.fetch import FetchResult
+
+ARCHIVE_DIR = "archives"
+_HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
+
+
+def _archive_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / ARCHIVE_DIR
+
+
+def warc_name(*, final_url: str, sha256: str) -> str:
+    """The storage name (relative to MEDIA_ROOT) of the WARC for this capture."""
+    key = hashlib.sha256(f"{final_url}\n{sha256}".encode()).hexdigest()
+    return f"{ARCHIVE_DIR}/{key[:2]}/{key}.warc.gz"
+
+
+def warc_write(*, result: FetchResult) -> str:
+    """Write the capture's WARC (unless an identical capture is already stored); return its
+    storage name relative to MEDIA_ROOT."""
+    name = warc_name(final_url=result.final_url, sha256=result.sha256)
+    path = Path(settings.MEDIA_ROOT) / name
+    if path.exists():
+        return name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="warc-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            _write_records(out, result)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def _write_records(out, result: FetchResult) -> None:
+    writer = WARCWriter(out, gzip=True)
+    writer.write_record(
+        writer.create_warcinfo_record(
+            Path(warc_name(final_url=result.final_url, sha256=result.sha256)).name,
+            {
+                "software": settings.ARCHIVE_USER_AGENT,
+                "format": "WARC File Format 1.1",
+                "description": f"Capture of {result.url}",
+            },
+        )
+    )
+    date = result.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    request = writer.create_warc_record(
+        result.final_url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=StatusAndHeaders(
+            f"GET {result.request_target} {result.http_version}",
+            result.request_headers,
+            is_http_request=True,
+        ),
+        warc_headers_dict={"WARC-Date": date},
+    )
+    headers = [(k, v) for k, v in result.response_headers if k.lower() not in _HOP_BY_HOP]
+    headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(result.raw_size)))
+    warc_headers = {"WARC-Date": date}
+    if result.peer:
+        warc_headers["WARC-IP-Address"] = result.peer
+    with result.body_path.open("rb") as payload:
+        response = writer.create_warc_record(
+            result.final_url,
+            "response",
+            payload=payload,
+            length=result.raw_size,
+            http_headers=StatusAndHeaders(
+                f"{result.status} {result.reason_phrase}",
+                headers,
+                protocol=result.http_version,
+            ),
+            warc_headers_dict=warc_headers,
+        )
+        writer.write_request_response_pair(request, response)
+
+
+def warc_path(name: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / name
+
+
+def warc_read_payload(name: str, *, limit: int) -> bytes:
+    """Up to `limit` bytes of the response payload, content-decoded (for text extraction)."""
+    with warc_path(name).open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                return record.content_stream().read(limit)
+    return b""
