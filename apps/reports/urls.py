@@ -1,5 +1,20 @@
 """Report downloads; included under /api/v1/ (see apps/api/urls.py)."""
 
+from django.urls import path
+
+from apps.reports import views
+from apps.reports.views import API_EXTENSIONS
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    *(
+        path(
+            f"articles/<int:pk>/report.{extension}",
+            views.ArticleReportView.for_extension(extension),
+            name=f"article-report-{extension}",
+        )
+        for extension in API_EXTENSIONS
+    ),
+    path("reports/export/", views.report_export, name="export"),
+]
