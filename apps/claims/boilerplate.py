@@ -52,6 +52,7 @@ _PROMO = re.compile(
 _DISCLAIMER = re.compile(
     r"""(?:
         \b(?:opinions?|views?)\s+(?:of|expressed\s+(?:by|in))\s+(?:the\s+)?(?:authors?|writers?|contributors?)
+      | \b(?:views?|opinions?)\s+expressed\b.{0,60}\b(?:own|authors?)\b
       | \b(?:does|do|may)\s+not\s+necessarily\s+reflect\b | \bnecessarily\s+reflect\b
       | \ball\s+rights\s+reserved\b | ^\s*(?:©|\(c\)|copyright\b)
       | \bthis\s+(?:article|story|post)\s+(?:was|has\s+been)\s+(?:updated|corrected|amended)\b
@@ -84,8 +85,6 @@ MAX_BYLINE_CHARS = 160
 def block_reason(block: Block) -> str | None:
     """Why a whole block is not prose, or None when it is."""
     text = block.text
-    if block.kind == BlockKind.HEADING:
-        return "heading"
     if len(text) <= MAX_CAPTION_CHARS:
         if _CREDIT.search(text):
             return "caption: photo credit"
@@ -94,6 +93,8 @@ def block_reason(block: Block) -> str | None:
     reason = sentence_reason(text)
     if reason and (reason.startswith("promo") or len(text) <= MAX_CAPTION_CHARS):
         return reason
+    if block.kind == BlockKind.HEADING:
+        return "heading"
     return None
 
 

@@ -358,10 +358,10 @@ def _kind(found: dict, strong_comparisons: list, factual: float, doubt: float) -
         return ClaimKind.OPINION.value
     if "number" in found:
         return ClaimKind.STATISTIC.value
-    if strong_comparisons:
-        return ClaimKind.COMPARISON.value
     if "causal" in found:
         return ClaimKind.CAUSAL.value
+    if strong_comparisons:
+        return ClaimKind.COMPARISON.value
     if "attribution" in found:
         return ClaimKind.ATTRIBUTION.value
     return ClaimKind.EVENT.value

@@ -167,7 +167,13 @@ def _mark_headings(body: str, found: list[Block]) -> list[Block]:
 
 def _looks_like_heading(body: str, block: Block, found: list[Block], i: int) -> bool:
     text = block.text
-    if "\n" in text or len(text) > 120 or _TERMINAL.search(text) or text[-1:] in "\"\u201d'\u2019":
+    if (
+        "\n" in text
+        or ". " in text
+        or len(text) > 120
+        or _TERMINAL.search(text)
+        or text[-1:] in "\"\u201d'\u2019"
+    ):
         return False
     words = _WORD.findall(text)
     if not 1 <= len(words) <= 14 or not text[:1].isupper():
