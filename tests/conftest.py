@@ -71,6 +71,19 @@ def worker_env() -> dict[str, str]:
         DATA_DIR=str(settings.DATA_DIR),
         PYTHONUNBUFFERED="1",
     )
+    # Archiving: the worker may fetch from the session's local web server (and nothing else
+    # private), with short deadlines and backoff so failure paths finish in seconds.
+    from tests.localweb import local_web
+
+    env.update(
+        ARCHIVE_ALLOWED_NETWORKS="127.0.0.0/8",
+        ARCHIVE_ALLOWED_PORTS=f"80,443,8080,8443,{local_web().port}",
+        ARCHIVE_TOTAL_TIMEOUT="3",
+        ARCHIVE_READ_TIMEOUT="2",
+        ARCHIVE_CONNECT_TIMEOUT="1",
+        ARCHIVE_RETRY_BACKOFF="0.2",
+        ARCHIVE_MAX_ATTEMPTS="3",
+    )
     return env
 
 
