@@ -15,7 +15,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from apps.verdicts.roles import EDITORS, REVIEWERS
+from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from factcheck.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,8 @@ def _clean_broker():
 
 
 def _make_user(django_user_model, username: str, group: str | None = None, **extra):
+    if group and not Group.objects.filter(name=group).exists():
+        roles_sync()  # a transactional test's flush removed the migration's groups
     user = django_user_model.objects.create_user(
         username=username, password="pw-" + username, email=f"{username}@example.org", **extra
     )

@@ -9,6 +9,7 @@ from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot, Source
 from apps.verdicts.models import Rating, Verdict
+from apps.verdicts.scale import rating_scale_seed
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -77,7 +78,11 @@ class CitationFactory(factory.django.DjangoModelFactory):
 
 
 def rating(label: str = "True") -> Rating:
-    return Rating.objects.get(label=label)
+    found = Rating.objects.filter(label=label).first()
+    if found is None:
+        rating_scale_seed()  # a transactional test's flush removed the migration's scale
+        found = Rating.objects.get(label=label)
+    return found
 
 
 class VerdictFactory(factory.django.DjangoModelFactory):

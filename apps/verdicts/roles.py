@@ -1,6 +1,9 @@
 """The newsroom's roles and what each may do. Read by the data migration that creates the groups
 and by the services that enforce the rules."""
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
 REVIEWERS = "Reviewers"
 EDITORS = "Editors"
 
@@ -41,3 +44,24 @@ EDITOR_PERMISSIONS = [
 ]
 
 GROUP_PERMISSIONS = {REVIEWERS: REVIEWER_PERMISSIONS, EDITORS: EDITOR_PERMISSIONS}
+
+
+def roles_sync(apps=global_apps) -> None:
+    """Create the groups with exactly their permissions. Used by the data migration (with the
+    historical app registry) and safe to call again at any time."""
+    for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        perms = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            perms.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(perms)
