@@ -1,10 +1,26 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from apps.api.views.articles import ArticleViewSet
+from apps.api.views.base import not_found
+from apps.api.views.claims import ClaimReviewFeedView, ClaimViewSet
+from apps.api.views.snapshots import SnapshotWarcView
+from apps.api.views.verdicts import VerdictViewSet
 
 app_name = "api"
+
+router = DefaultRouter()
+router.register("articles", ArticleViewSet, basename="article")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("verdicts", VerdictViewSet, basename="verdict")
 
 urlpatterns = [
     path("", include("apps.reports.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("claimreview/", ClaimReviewFeedView.as_view(), name="claimreview-feed"),
+    path("snapshots/<int:pk>/warc/", SnapshotWarcView.as_view(), name="snapshot-warc"),
+    path("", include(router.urls)),
+    re_path(r"^(?P<path>.*)$", not_found),
 ]

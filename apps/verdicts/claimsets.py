@@ -43,7 +43,7 @@ def citation_payload(citation) -> dict:
         "snapshot": {
             "sha256": snapshot.sha256,
             "archived_at": _iso(snapshot.fetched_at),
-            "warc": f"/sources/snapshots/{snapshot.pk}/warc/",
+            "warc": f"/api/v1/snapshots/{snapshot.pk}/warc/",
         }
         if archived
         else None,

@@ -1,9 +1,10 @@
 """Reads shared by the admin, the API and the reports, so all three agree on what is public."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 
+from apps.articles.models import Article
 from apps.claims.models import Claim
-from apps.sources.models import Citation
+from apps.sources.models import Citation, Snapshot
 from apps.verdicts.models import Verdict
 
 
@@ -42,3 +43,95 @@ def verdict_live_for_claim(*, claim_id: int) -> Verdict | None:
         .filter(claim_id=claim_id)
         .first()
     )
+
+
+LIVE_PUBLIC_STATES = (Verdict.State.PUBLISHED, Verdict.State.CORRECTED)
+
+
+def verdicts_visible(*, user) -> QuerySet[Verdict]:
+    """Every verdict (drafts included) for staff who may view verdicts; else the public ones."""
+    if user is not None and user.is_active and user.has_perm("verdicts.view_verdict"):
+        return Verdict.objects.all()
+    return verdicts_public()
+
+
+def articles_published() -> QuerySet[Article]:
+    """Articles with at least one public verdict: the ones the public may list and open."""
+    return Article.objects.filter(Exists(verdicts_public().filter(claim__article=OuterRef("pk"))))
+
+
+def articles_visible(*, user) -> QuerySet[Article]:
+    """Every article for staff who may view articles; the published ones otherwise."""
+    if user is not None and user.is_active and user.has_perm("articles.view_article"):
+        return Article.objects.all()
+    return articles_published()
+
+
+def article_rating_counts(*, article_ids: list[int]) -> dict[int, dict]:
+    """Per article: the number of claims under each rating (current published or corrected
+    verdicts) and the number of claims whose only public verdict was retracted. Two queries,
+    whatever the number of articles."""
+    counts: dict[int, dict] = {pk: {"ratings": {}, "retracted": 0} for pk in article_ids}
+    rows = (
+        verdicts_public()
+        .filter(state__in=LIVE_PUBLIC_STATES, claim__article_id__in=article_ids)
+        .values_list("claim__article_id", "rating__label")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for article_id, label, n in rows:
+        counts[article_id]["ratings"][label] = n
+    retracted = (
+        Claim.objects.filter(article_id__in=article_ids)
+        .filter(Exists(verdicts_public().filter(claim=OuterRef("pk"), state="retracted")))
+        .exclude(
+            Exists(verdicts_public().filter(claim=OuterRef("pk"), state__in=LIVE_PUBLIC_STATES))
+        )
+        .values_list("article_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for article_id, n in retracted:
+        counts[article_id]["retracted"] = n
+    return counts
+
+
+def claims_published_annotated(*, article_id: int | None = None) -> QuerySet[Claim]:
+    """claims_published() with the current public verdict's `published_at`, `verdict_state` and
+    `rating_label` as columns, so lists can filter and order on them."""
+    current = verdicts_public().filter(claim=OuterRef("pk")).order_by("-published_at")
+    return claims_published(article_id=article_id).annotate(
+        published_at=Subquery(current.values("published_at")[:1]),
+        verdict_state=Subquery(current.values("state")[:1]),
+        rating_label=Subquery(current.values("rating__label")[:1]),
+    )
+
+
+def claim_reviewable_verdict(*, claim_id: int) -> Verdict | None:
+    """The claim's published or corrected verdict, with what a ClaimReview needs loaded."""
+    return (
+        verdicts_public()
+        .filter(claim_id=claim_id, state__in=LIVE_PUBLIC_STATES)
+        .select_related("claim__article", "rating")
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def verdicts_reviewable() -> QuerySet[Verdict]:
+    """Published and corrected verdicts, newest first, ready for ClaimReview markup."""
+    return (
+        verdicts_public()
+        .filter(state__in=LIVE_PUBLIC_STATES)
+        .select_related("claim__article", "rating")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def snapshots_published() -> QuerySet[Snapshot]:
+    """Archived snapshots cited by a claim with a public verdict: the WARC files the public
+    claim sets link to."""
+    cited_in_public = Citation.objects.filter(snapshot=OuterRef("pk")).filter(
+        Exists(verdicts_public().filter(claim=OuterRef("claim")))
+    )
+    return Snapshot.objects.filter(state=Snapshot.State.ARCHIVED).filter(Exists(cited_in_public))

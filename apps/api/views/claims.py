@@ -1,0 +1,121 @@
+"""Claims with public verdicts (filterable, paginated), their ClaimReview markup and the
+ClaimReview DataFeed; staff read and add citations here."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from apps.api.exceptions import Refused
+from apps.api.filters import ClaimFilter
+from apps.api.permissions import role_required
+from apps.api.schema import ClaimOut, ClaimReviewFeedOut, ClaimReviewOut
+from apps.api.serializers import CitationCreateSerializer, CitationSerializer
+from apps.api.views.base import ApiMixin, ConditionalGetMixin, JSONLDRenderer
+from apps.claims.models import Claim
+from apps.sources.models import Citation
+from apps.verdicts.claimreview import claim_review, claim_review_feed
+from apps.verdicts.claimsets import claim_payload
+from apps.verdicts.selectors import (
+    LIVE_PUBLIC_STATES,
+    claim_reviewable_verdict,
+    claims_published_annotated,
+    verdicts_reviewable,
+)
+
+
+def claim_item(claim: Claim) -> dict:
+    """A claim in the list: its claim-set entry plus the article and ClaimReview links."""
+    reviewable = claim.public_verdicts[0].state in LIVE_PUBLIC_STATES
+    return {
+        **claim_payload(claim),
+        "article": claim.article_id,
+        "claimreview": f"/api/v1/claims/{claim.pk}/claimreview/" if reviewable else None,
+    }
+
+
+class ClaimViewSet(ApiMixin, ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Claims with a public verdict: published, corrected, or retracted (shown as retracted)."""
+
+    filterset_class = ClaimFilter
+    ordering_fields = ["id", "published_at"]
+    ordering = ["-published_at"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return claims_published_annotated()
+
+    @extend_schema(responses=ClaimOut(many=True))
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([claim_item(c) for c in page])
+
+    @extend_schema(responses=ClaimOut, filters=False)
+    def retrieve(self, request, pk=None):
+        claim = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(claim_item(claim))
+
+    @extend_schema(responses=ClaimReviewOut, filters=False)
+    @action(
+        detail=True,
+        renderer_classes=[JSONRenderer, JSONLDRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def claimreview(self, request, pk=None):
+        """The schema.org ClaimReview (JSON-LD) of the claim's published verdict."""
+        verdict = claim_reviewable_verdict(claim_id=pk)
+        if verdict is None:
+            raise NotFound("This claim has no published review (or it was retracted).")
+        return Response(claim_review(verdict))
+
+    @extend_schema(methods=["GET"], responses=CitationSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"], request=CitationCreateSerializer, responses={201: CitationSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[
+            role_required(read="sources.view_citation", write="sources.add_citation")
+        ],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def citations(self, request, pk=None):
+        """Staff: the claim's citations with reviewers' notes (GET), or cite a source (POST;
+        archiving starts in the background)."""
+        claim = get_object_or_404(Claim, pk=pk)
+        if request.method == "POST":
+            return self._citation_add(request, claim)
+        citations = Citation.objects.filter(claim=claim).select_related(
+            "source", "snapshot", "added_by"
+        )
+        return Response(CitationSerializer(citations, many=True).data)
+
+    def _citation_add(self, request, claim: Claim) -> Response:
+        from apps.sources.services import SourceError, citation_add
+
+        form = CitationCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            citation = citation_add(claim=claim, by=request.user, **form.validated_data)
+        except SourceError as exc:
+            raise Refused(str(exc)) from exc
+        return Response(CitationSerializer(citation).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimReviewFeedView(ApiMixin, ConditionalGetMixin, GenericAPIView):
+    """A schema.org DataFeed of every published ClaimReview, newest first."""
+
+    renderer_classes = [JSONRenderer, JSONLDRenderer]
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(responses=ClaimReviewFeedOut)
+    def get(self, request):
+        return Response(claim_review_feed(verdicts_reviewable()))
