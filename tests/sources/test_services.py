@@ -1,0 +1,409 @@
+"""Citing, archiving in-process (the worker runs the same service), retries, stuck rows, link
+health and importing, through the public services and selectors."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from warcio.archiveiterator import ArchiveIterator
+
+from apps.sources import selectors, services
+from apps.sources.fetch import BlockedError, FetchError, UnsupportedContentError
+from apps.sources.models import Citation, Snapshot, Source
+from apps.sources.normalize import url_normalise
+from apps.sources.services import CitationError, SnapshotRetry, SourceError
+from apps.sources.warc import warc_path
+from tests.factories import ClaimFactory, SnapshotFactory, SourceFactory
+from tests.localweb import article_html
+
+pytestmark = pytest.mark.django_db
+
+
+def read_warc(snapshot):
+    with warc_path(snapshot.warc.name).open("rb") as stream:
+        return [
+            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+            for r in ArchiveIterator(stream, check_digests=True)
+        ]
+
+
+def archive(snapshot, **kwargs):
+    """Run the capture as the worker would, sleeping out nothing (retries are asserted)."""
+    snapshot = services.snapshot_archive(snapshot_id=snapshot.pk, **kwargs)
+    if snapshot.state == Snapshot.State.ARCHIVED:
+        snapshot = services.snapshot_extract(snapshot_id=snapshot.pk)
+    return snapshot
+
+
+# --- URLs and citations ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        (
+            "HTTP://News.Example.ORG/a/../story?utm_source=x&id=3#top",
+            "http://news.example.org/story?id=3",
+        ),
+        ("https://example.org/?fbclid=abc&gclid=d&utm_medium=e", "https://example.org/"),
+        ("https://example.org/p?b=2&a=1&mc_eid=9", "https://example.org/p?b=2&a=1"),
+        ("example.org/page", "https://example.org/page"),
+        ("https://BÜCHER.example/", "https://xn--bcher-kva.example/"),
+        ("https://example.org:443/x", "https://example.org/x"),
+    ],
+)
+def test_urls_are_normalised(raw, normal):
+    assert url_normalise(raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "Enter a URL"),
+        ("javascript:alert(1)", "Only http and https"),
+        ("ftp://example.org/", "Only http and https"),
+        ("http://user:pw@example.org/", "user name and password"),
+        ("http://exa mple.org/", "spaces"),
+        ("http://localhost/", "full host name"),
+        ("http://example.org:70000/", "port"),
+        ("https://example.org/" + "a" * 2100, "longer than 2048"),
+    ],
+)
+def test_bad_urls_are_refused_with_a_message(raw, message, reviewer):
+    with pytest.raises(SourceError, match=message):
+        services.citation_add(claim=ClaimFactory(), url=raw, stance="supports", by=reviewer)
+
+
+def test_one_source_per_normalised_url(reviewer, django_capture_on_commit_callbacks):
+    claim1, claim2 = ClaimFactory(), ClaimFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        a = services.citation_add(
+            claim=claim1,
+            url="https://Example.org/story?utm_source=tw#x",
+            stance="supports",
+            by=reviewer,
+        )
+        b = services.citation_add(
+            claim=claim2, url="https://example.org/story", stance="refutes", by=reviewer
+        )
+    assert a.source_id == b.source_id
+    assert Source.objects.get().url == "https://example.org/story"
+    assert Source.objects.get().domain == "example.org"
+    assert Snapshot.objects.filter(state="queued").count() == 1
+    assert len(callbacks) == 1, "archiving is queued once, on commit"
+    assert a.added_by == reviewer
+
+
+def test_duplicate_citation_is_refused(reviewer):
+    claim = ClaimFactory()
+    services.citation_add(claim=claim, url="https://example.org/a", stance="supports", by=reviewer)
+    with pytest.raises(CitationError, match="already cites"):
+        services.citation_add(
+            claim=claim, url="https://EXAMPLE.org/a#frag", stance="refutes", by=reviewer
+        )
+
+
+def test_unknown_stance_is_refused(reviewer):
+    with pytest.raises(CitationError, match="Unknown stance"):
+        services.citation_add(
+            claim=ClaimFactory(), url="https://example.org/", stance="maybe", by=reviewer
+        )
+
+
+def test_fresh_snapshot_means_no_new_capture(reviewer, django_capture_on_commit_callbacks):
+    snapshot = SnapshotFactory(source=SourceFactory(url="https://example.org/fresh"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        citation = services.citation_add(
+            claim=ClaimFactory(),
+            url="https://example.org/fresh",
+            stance="supports",
+            excerpt="30,000  Residents",
+            by=reviewer,
+        )
+    assert callbacks == []
+    assert citation.snapshot == snapshot
+    assert citation.excerpt_found is True
+
+
+def test_stale_snapshot_queues_a_new_capture(reviewer, settings):
+    old = SnapshotFactory(fetched_at=timezone.now() - timedelta(hours=25))
+    settings.ARCHIVE_FRESH_HOURS = 24
+    services.citation_add(claim=ClaimFactory(), url=old.source.url, stance="context", by=reviewer)
+    assert old.source.snapshots.filter(state="queued").count() == 1
+
+
+def test_snapshot_request_is_idempotent():
+    source = SourceFactory()
+    first = services.snapshot_request(source=source)
+    assert services.snapshot_request(source=source, force=True) == first
+    assert source.snapshots.count() == 1
+
+
+# --- Archiving in-process ----------------------------------------------------------------------
+
+
+def test_archive_html_writes_a_valid_warc_and_checks_excerpts(localweb_allowed, reviewer):
+    url = localweb_allowed.url("/redirect/2")
+    citation = services.citation_add(
+        claim=ClaimFactory(),
+        url=url,
+        stance="supports",
+        excerpt="unemployment fell to 4.2 percent",
+        by=reviewer,
+    )
+    other = services.citation_add(
+        claim=ClaimFactory(), url=url, stance="refutes", excerpt="not in the page", by=reviewer
+    )
+    snapshot = archive(Snapshot.objects.get())
+    assert snapshot.state == "archived", snapshot.reason
+    assert snapshot.final_url == localweb_allowed.url("/html/redirected")
+    assert snapshot.http_status == 200
+    assert snapshot.title == "Article redirected"
+    assert "unemployment fell to 4.2 percent" in snapshot.text
+    assert "Copyright Local News" not in snapshot.text  # boilerplate left out
+    assert snapshot.size == len(article_html("redirected"))
+    assert snapshot.warc.name.startswith("archives/")
+    records = read_warc(snapshot)
+    assert [r[0] for r in records] == ["warcinfo", "response", "request"]
+    assert {r[1] for r in records[1:]} == {snapshot.final_url}
+    assert records[1][2] == article_html("redirected")
+    citation.refresh_from_db()
+    other.refresh_from_db()
+    assert (citation.snapshot, citation.excerpt_found) == (snapshot, True)
+    assert (other.snapshot, other.excerpt_found) == (snapshot, False)
+    assert citation.source.title == "Article redirected"
+
+
+def test_archive_text_and_pdf(localweb_allowed):
+    text = archive(
+        services.snapshot_request(source=SourceFactory(url=localweb_allowed.url("/text")))
+    )
+    assert text.state == "archived"
+    assert text.text == "Plain text source.\nLine two."
+    pdf = archive(services.snapshot_request(source=SourceFactory(url=localweb_allowed.url("/pdf"))))
+    assert pdf.state == "archived"
+    assert pdf.content_type == "application/pdf"
+    assert pdf.text == ""
+    assert read_warc(pdf)[1][2].startswith(b"%PDF")
+
+
+def test_rerun_is_harmless_and_content_addressed(localweb_allowed):
+    source = SourceFactory(url=localweb_allowed.url("/html/same"))
+    first = archive(services.snapshot_request(source=source))
+    assert services.snapshot_archive(snapshot_id=first.pk).state == "archived"  # no second claim
+    second = archive(services.snapshot_request(source=source, force=True))
+    assert second.pk != first.pk
+    assert second.sha256 == first.sha256
+    assert second.warc.name == first.warc.name
+    assert source.snapshots.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "state", "reason", "status"),
+    [
+        ("/status/404", "failed", "HTTP 404", 404),
+        ("/loop/a", "failed", "redirect loop", 302),
+        (
+            "/to?url=http://169.254.169.254/",
+            "blocked",
+            "blocked: resolves to link-local address 169.254.169.254",
+            None,
+        ),
+        (
+            "/to?url=http://10.0.0.5/",
+            "blocked",
+            "blocked: resolves to private address 10.0.0.5",
+            None,
+        ),
+        (f"/huge?bytes={30 * 1024 * 1024}&length=0", "failed", "too large: > 25 MB", 200),
+    ],
+)
+def test_final_failures_are_not_retried(localweb_allowed, path, state, reason, status):
+    snapshot = services.snapshot_request(source=SourceFactory(url=localweb_allowed.url(path)))
+    snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
+    assert (snapshot.state, snapshot.reason, snapshot.attempts) == (state, reason, 1)
+    assert snapshot.http_status == status
+    assert snapshot.fetched_at is not None
+
+
+def test_transient_failure_is_requeued_with_backoff_then_fails(localweb_allowed, settings):
+    settings.ARCHIVE_MAX_ATTEMPTS = 2
+    settings.ARCHIVE_RETRY_BACKOFF = 4
+    snapshot = services.snapshot_request(
+        source=SourceFactory(url=localweb_allowed.url("/status/503"))
+    )
+    with pytest.raises(SnapshotRetry) as retry:
+        services.snapshot_archive(snapshot_id=snapshot.pk)
+    assert 2 <= retry.value.delay <= 6
+    snapshot.refresh_from_db()
+    assert snapshot.state == "queued"
+    assert snapshot.reason.startswith("HTTP 503; retry 2 of 2 in")
+    assert snapshot.retry_at > timezone.now()
+    assert (
+        services.snapshot_archive(snapshot_id=snapshot.pk).state == "queued"
+    )  # not before retry_at
+    Snapshot.objects.filter(pk=snapshot.pk).update(retry_at=timezone.now())
+    snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
+    assert snapshot.state == "failed"
+    assert snapshot.reason == "HTTP 503 (gave up after 2 attempts)"
+
+
+def test_retry_after_is_honoured(localweb_allowed, settings):
+    settings.ARCHIVE_RETRY_BACKOFF = 0.1
+    snapshot = services.snapshot_request(
+        source=SourceFactory(url=localweb_allowed.url("/retry-after/30"))
+    )
+    with pytest.raises(SnapshotRetry) as retry:
+        services.snapshot_archive(snapshot_id=snapshot.pk)
+    assert retry.value.delay == 30
+    snapshot.refresh_from_db()
+    assert snapshot.http_status == 429
+
+
+def test_retry_after_beyond_the_maximum_delay_fails(localweb_allowed, settings):
+    settings.ARCHIVE_RETRY_MAX_DELAY = 60
+    snapshot = services.snapshot_request(
+        source=SourceFactory(url=localweb_allowed.url("/retry-after/3600"))
+    )
+    snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
+    assert (snapshot.state, snapshot.reason) == ("failed", "HTTP 429; server asks to wait 3600 s")
+
+
+def test_retry_delay_grows_with_jitter(settings):
+    settings.ARCHIVE_RETRY_BACKOFF = 5
+    settings.ARCHIVE_RETRY_MAX_DELAY = 600
+    delays = {attempt: services.retry_delay(attempt=attempt) for attempt in (1, 2, 3, 4)}
+    for attempt, delay in delays.items():
+        base = 5 * 2 ** (attempt - 1)
+        assert base * 0.5 <= delay <= base * 1.5
+    assert len({services.retry_delay(attempt=3) for _ in range(20)}) > 1
+    assert services.retry_delay(attempt=1, retry_after=120) == 120
+    assert services.retry_delay(attempt=20) == 600
+
+
+def test_stuck_rows_are_requeued_or_failed(settings, django_capture_on_commit_callbacks):
+    settings.ARCHIVE_MAX_ATTEMPTS = 3
+    long_ago = timezone.now() - timedelta(seconds=settings.ARCHIVE_STUCK_AFTER + 5)
+    fetching = SnapshotFactory(
+        state="fetching", sha256="", warc="", fetched_at=None, attempts=1, started_at=long_ago
+    )
+    exhausted = SnapshotFactory(
+        state="fetching", sha256="", warc="", fetched_at=None, attempts=3, started_at=long_ago
+    )
+    lost = SnapshotFactory(state="queued", sha256="", warc="", fetched_at=None)
+    Snapshot.objects.filter(pk=lost.pk).update(queued_at=long_ago)
+    recent = SnapshotFactory(state="queued", sha256="", warc="", fetched_at=None)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.snapshots_requeue_stuck() == 2
+    assert len(callbacks) == 2
+    for row in (fetching, exhausted, lost, recent):
+        row.refresh_from_db()
+    assert fetching.state == "queued"
+    assert exhausted.state == "failed"
+    assert exhausted.reason.startswith("worker lost")
+    assert lost.state == "queued" and lost.retry_at is not None
+    assert recent.retry_at is None
+
+
+# --- Link health -------------------------------------------------------------------------------
+
+
+def test_health_live_changed_dead(localweb_allowed, reviewer):
+    stable = localweb_allowed.page("/health/stable", article_html("stable"))
+    url = localweb_allowed.page("/health/page", article_html("before"))
+    services.citation_add(
+        claim=ClaimFactory(), url=stable, stance="supports", excerpt="fell to 4.2", by=reviewer
+    )
+    citation = services.citation_add(
+        claim=ClaimFactory(),
+        url=url,
+        stance="supports",
+        excerpt="4.2 percent in before",
+        by=reviewer,
+    )
+    for snapshot in Snapshot.objects.all():
+        archive(snapshot)
+    live = services.source_check_health(source_id=Source.objects.get(url=stable).pk)
+    assert (live.health, live.health_reason) == ("live", "")
+
+    localweb_allowed.page("/health/page", article_html("after"))
+    changed = services.source_check_health(source_id=citation.source_id)
+    assert changed.health == "changed"
+    assert changed.health_reason.startswith("changed since the capture of")
+    citation.refresh_from_db()
+    assert (citation.excerpt_found, citation.excerpt_still_found) == (True, False)
+
+    localweb_allowed.page("/health/page", b"gone", "text/plain", status=404)
+    dead = services.source_check_health(source_id=citation.source_id)
+    assert (dead.health, dead.health_reason) == ("dead", "HTTP 404")
+    assert dead.health_checked_at is not None
+
+
+def test_health_beat_queues_due_archived_sources(django_capture_on_commit_callbacks, settings):
+    due = SnapshotFactory().source
+    SnapshotFactory(source=SourceFactory(health_checked_at=timezone.now()))
+    SnapshotFactory(state="failed", reason="HTTP 404", sha256="", warc="", fetched_at=None)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.sources_check_health() == 1
+    assert len(callbacks) == 1
+    assert due.pk
+
+
+# --- Selectors ---------------------------------------------------------------------------------
+
+
+def test_citations_for_claims_in_one_query(django_assert_num_queries):
+    claims = [ClaimFactory() for _ in range(3)]
+    for claim in claims:
+        for _ in range(2):
+            source = SourceFactory()
+            SnapshotFactory(
+                source=source,
+                state="failed",
+                reason="HTTP 404",
+                sha256="",
+                warc="",
+                fetched_at=None,
+            )
+            SnapshotFactory(source=source)
+            Citation.objects.create(claim=claim, source=source, stance="supports")
+    with django_assert_num_queries(1):
+        by_claim = selectors.citations_for_claims([c.pk for c in claims] + [999999])
+        states = [
+            (c.source.url, c.archive_state, c.snapshot) for cs in by_claim.values() for c in cs
+        ]
+    assert len(states) == 6
+    assert {state for _, state, _ in states} == {"archived"}
+    assert by_claim[999999] == []
+
+
+def test_latest_archived_snapshot_selector():
+    source = SourceFactory()
+    old = SnapshotFactory(source=source, fetched_at=timezone.now() - timedelta(days=2))
+    assert selectors.snapshot_latest_archived(source=source) == old
+    new = SnapshotFactory(source=source)
+    SnapshotFactory(
+        source=source, state="failed", reason="HTTP 500", sha256="", warc="", fetched_at=None
+    )
+    assert selectors.snapshot_latest_archived(source=source) == new
+
+
+# --- Importing ---------------------------------------------------------------------------------
+
+
+def test_url_fetch_text(localweb_allowed):
+    page = services.url_fetch_text(url=localweb_allowed.url("/redirect/1?utm_source=x"))
+    assert page.final_url == localweb_allowed.url("/html/redirected")
+    assert page.title == "Article redirected"
+    assert "unemployment fell" in page.text
+
+
+def test_url_fetch_text_errors(localweb_allowed):
+    with pytest.raises(BlockedError, match="link-local"):
+        services.url_fetch_text(url=localweb_allowed.url("/to?url=http://169.254.169.254/"))
+    with pytest.raises(FetchError, match="HTTP 404"):
+        services.url_fetch_text(url=localweb_allowed.url("/status/404"))
+    with pytest.raises(UnsupportedContentError, match="application/pdf"):
+        services.url_fetch_text(url=localweb_allowed.url("/pdf"))
+    with pytest.raises(FetchError, match="Only http and https"):
+        services.url_fetch_text(url="file:///etc/passwd")
