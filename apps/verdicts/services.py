@@ -77,7 +77,7 @@ def _apply(current: Verdict, *, to: str, by, comment: str, changes: dict) -> Ver
         setattr(current, field, value)
     current.state = to
     current.version += 1
-    current._change_reason = comment or f"{from_state} → {to}"
+    current._change_reason = (comment or f"{from_state} → {to}")[:100]
     current._history_user = by
     current.save()
     current.refresh_from_db()

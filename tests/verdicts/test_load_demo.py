@@ -1,0 +1,57 @@
+"""`load_demo` builds a newsroom a newcomer can explore, and running it twice changes nothing."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.articles.models import Article
+from apps.claims.models import Claim
+from apps.sources.models import Citation, Snapshot, Source
+from apps.verdicts.models import ClaimSetVersion, Verdict
+
+pytestmark = pytest.mark.django_db
+
+
+def load(capsys, **options) -> str:
+    call_command("load_demo", **options)
+    return capsys.readouterr().out
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        m.objects.count() for m in (Article, Claim, Source, Citation, Verdict, ClaimSetVersion)
+    )
+
+
+def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django_user_model):
+    settings.DEBUG = True
+    out = load(capsys)
+    assert "Imported: 'Russia looks for a role" in out
+    assert "reviewer-demo-pass" in out and "editor-demo-pass" in out and "admin-demo-pass" in out
+
+    article = Article.objects.get()
+    assert article.claims.count() >= 10
+    assert {v.state for v in Verdict.objects.all()} == set(Verdict.State.values)
+    assert Citation.objects.count() == 8
+    assert Source.objects.count() == 7, "the two Manbij URLs normalise to one source"
+    assert not Source.objects.filter(url__contains="utm_").exists()
+    assert Snapshot.objects.filter(state=Snapshot.State.QUEUED).count() == 7
+    assert ClaimSetVersion.objects.filter(article=article).count() >= 4
+    assert django_user_model.objects.get(username="admin").is_superuser
+    assert django_user_model.objects.get(username="editor").groups.get().name == "Editors"
+
+    before = counts()
+    out = load(capsys)
+    assert "Already loaded" in out and "0 citations and 0 verdicts added" in out
+    assert counts() == before
+
+
+def test_load_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run with DEBUG off; pass --force"):
+        call_command("load_demo")
+    assert not Article.objects.exists()
+
+
+def test_load_demo_force_with_debug_off(settings, capsys):
+    settings.DEBUG = False
+    assert "Imported" in load(capsys, force=True)
