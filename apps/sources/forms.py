@@ -67,8 +67,9 @@ class CitationForm(forms.ModelForm):
         data = self.cleaned_data
         try:
             if self.instance.pk:
+                saved = Citation.objects.select_related("snapshot").get(pk=self.instance.pk)
                 citation = citation_update(
-                    citation=self.instance,
+                    citation=saved,
                     stance=data["stance"],
                     excerpt=data.get("excerpt", ""),
                     note=data.get("note", ""),
