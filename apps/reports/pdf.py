@@ -20,6 +20,19 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"reports do not load external resources ({url})")
 
 
+def _refusing_fetcher(weasyprint):
+    """Newer WeasyPrint takes a URLFetcher object, older versions a plain function."""
+    base = getattr(weasyprint, "URLFetcher", None)
+    if base is None:
+        return _refuse_fetch
+
+    class RefusingFetcher(base):
+        def fetch(self, url, headers=None):
+            _refuse_fetch(url)
+
+    return RefusingFetcher(allowed_protocols=())
+
+
 def _weasyprint():
     try:
         import weasyprint
@@ -34,4 +47,4 @@ def _weasyprint():
 
 def pdf_bytes(html: str) -> bytes:
     weasyprint = _weasyprint()
-    return weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=_refusing_fetcher(weasyprint)).write_pdf()

@@ -110,13 +110,23 @@ def _summary(counts: Counter, scale: dict[int, Rating]) -> list[RatingCount]:
     return summary
 
 
+def _require_known(ids: list[int], found) -> None:
+    unknown = [str(pk) for pk in ids if pk not in found]
+    if unknown:
+        raise ReportError(f"No article with id {', '.join(unknown)}.")
+
+
 def _articles(article_ids: Iterable[int]) -> dict[int, Article]:
     ids = list(dict.fromkeys(article_ids))
     articles = Article.objects.in_bulk(ids)
-    unknown = [str(pk) for pk in ids if pk not in articles]
-    if unknown:
-        raise ReportError(f"No article with id {', '.join(unknown)}.")
+    _require_known(ids, articles)
     return {pk: articles[pk] for pk in ids}
+
+
+def _article_ids_known(article_ids: Iterable[int]) -> list[int]:
+    ids = list(dict.fromkeys(article_ids))
+    _require_known(ids, set(Article.objects.filter(pk__in=ids).values_list("pk", flat=True)))
+    return ids
 
 
 def report_build(
@@ -163,12 +173,8 @@ def report_render(
     `article_ids=None` for every article); the other formats are built whole and come as one
     chunk. Raises ReportError before the first chunk for an unknown format or article."""
     report_format(fmt)
-    if article_ids is None:
-        if fmt != "csv":
-            article_ids = report_article_ids(include_drafts=include_drafts)
-    else:
-        article_ids = list(_articles(article_ids))
-
+    if fmt in ("csv", "claimreview") and article_ids is not None:
+        article_ids = _article_ids_known(article_ids)
     if fmt == "csv":
         rows = report_rows(
             article_ids=article_ids, include_drafts=include_drafts, on_article_done=on_article_done
@@ -180,6 +186,8 @@ def report_render(
         )
         return iter([claimreview_bytes(verdicts)])
 
+    if article_ids is None:
+        article_ids = report_article_ids(include_drafts=include_drafts)
     report = report_build(
         article_ids=article_ids, include_drafts=include_drafts, on_article_done=on_article_done
     )

@@ -134,8 +134,11 @@ class ArticleReportView(APIView):
         )
 
 
+NO_IDS = "Choose articles: ids must be numbers separated by commas."
+
+
 class ExportForm(forms.Form):
-    ids = forms.CharField(widget=forms.HiddenInput)
+    ids = forms.CharField(widget=forms.HiddenInput, error_messages={"required": NO_IDS})
     format = forms.ChoiceField(
         choices=[(name, FORMAT_LABELS[name]) for name in FORMATS],
         initial="pdf",
@@ -156,7 +159,7 @@ class ExportForm(forms.Form):
     def clean_ids(self) -> list[int]:
         raw = [part.strip() for part in self.cleaned_data["ids"].split(",") if part.strip()]
         if not raw or not all(part.isdigit() for part in raw):
-            raise forms.ValidationError("Choose articles: ids must be numbers separated by commas.")
+            raise forms.ValidationError(NO_IDS)
         ids = list(dict.fromkeys(int(part) for part in raw))
         found = set(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
         unknown = [str(pk) for pk in ids if pk not in found]
