@@ -1,6 +1,7 @@
 """Every API error is JSON with one shape: {"status", "code", "detail"} plus, for invalid input,
 "errors" keyed by field. Domain refusals from the services keep their message for the user."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -14,6 +15,11 @@ class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "too_large"
+
+    @classmethod
+    def over_limit(cls) -> "RequestTooLarge":
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return cls(f"The request body is larger than the {limit} bytes this API accepts.")
 
 
 class Conflict(exceptions.APIException):
@@ -44,7 +50,7 @@ def _translate(exc: Exception) -> Exception:
     if isinstance(exc, VerdictError):
         return Refused(str(exc))
     if isinstance(exc, RequestDataTooBig):
-        return RequestTooLarge()
+        return RequestTooLarge.over_limit()
     if isinstance(exc, Http404):
         return exceptions.NotFound(str(exc) if exc.args else None)
     if isinstance(exc, PermissionDenied):

@@ -15,8 +15,6 @@ class LimitedJSONParser(JSONParser):
         if limit is not None and stream is not None:
             body = stream.read(limit + 1)  # never more than the limit, whatever Content-Length says
             if len(body) > limit:
-                raise RequestTooLarge(
-                    f"The request body is larger than the {limit} bytes this API accepts."
-                )
+                raise RequestTooLarge.over_limit()
             stream = BytesIO(body)
         return super().parse(stream, media_type, parser_context)

@@ -213,7 +213,7 @@ def document_error_responses(result, generator, request, public):
             "required": ["status", "code", "detail"],
         },
     )
-    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    ref = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
@@ -223,6 +223,17 @@ def document_error_responses(result, generator, request, public):
                     parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
             statuses = _READ_ERRORS if method == "get" else tuple(ERROR_STATUSES)
             responses = operation.setdefault("responses", {})
+            # errors come in any JSON flavour the client may ask for (e.g. application/ld+json)
+            flavours = {
+                media
+                for code, response in responses.items()
+                if code.startswith("2")
+                for media in response.get("content", {})
+                if media.endswith("json")
+            } | {"application/json"}
+            content = {media: {"schema": ref} for media in sorted(flavours)}
             for code in statuses:
-                responses.setdefault(code, {"description": ERROR_STATUSES[code], "content": ref})
+                responses.setdefault(
+                    code, {"description": ERROR_STATUSES[code], "content": content}
+                )
     return result

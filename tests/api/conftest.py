@@ -3,6 +3,7 @@ and bulk builders for large claim sets."""
 
 import datetime
 import hashlib
+import itertools
 from dataclasses import dataclass
 
 import pytest
@@ -34,8 +35,13 @@ def api():
     return APIClient()
 
 
-def article_with_sentences(n: int, *, title: str = "", prefix: str = "Claim") -> Article:
-    sentences = [f"{prefix} {i} says the city had {i * 1000} residents." for i in range(n)]
+_articles = itertools.count()
+
+
+def article_with_sentences(n: int, *, title: str = "") -> Article:
+    """An article of n sentences, each a claim; bodies differ between calls."""
+    k = next(_articles)
+    sentences = [f"Claim {i} of {k} says the city had {i * 1000} residents." for i in range(n)]
     return ArticleFactory(title=title or f"Article with {n} claims", body=" ".join(sentences))
 
 

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.renderers import JSONRenderer
 
 from apps.api.filters import StrictOrderingFilter
@@ -22,6 +23,13 @@ class ApiMixin:
     parser_classes = [LimitedJSONParser]
     pagination_class = Cursor
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+
+    def initial(self, request, *args, **kwargs):
+        """An unsupported method is a 405 for everyone, before authentication is asked for."""
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
 
 class ConditionalGetMixin:

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
-from rest_framework.renderers import JSONRenderer
 
 from apps.api.views.base import ApiMixin
 from apps.sources.warc import warc_path
@@ -20,16 +19,7 @@ LOCKED_DOWN = {
 }
 
 
-class WarcRenderer(JSONRenderer):
-    """Lets a client ask for application/warc; only errors are rendered (as JSON), the file
-    itself is streamed by FileResponse."""
-
-    media_type = "application/warc"
-    format = "warc"
-
-
 class SnapshotWarcView(ApiMixin, GenericAPIView):
-    renderer_classes = [JSONRenderer, WarcRenderer]
     filter_backends = []
     pagination_class = None
 
@@ -41,6 +31,10 @@ class SnapshotWarcView(ApiMixin, GenericAPIView):
             )
         },
     )
+    def perform_content_negotiation(self, request, force=False):
+        """Whatever the client accepts, errors are JSON; the file is not rendered at all."""
+        return super().perform_content_negotiation(request, force=True)
+
     def get(self, request, pk: int):
         snapshot = get_object_or_404(snapshots_published().only("pk", "warc"), pk=pk)
         path = warc_path(snapshot.warc.name)
