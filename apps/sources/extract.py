@@ -11,8 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import trafilatura
-
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
@@ -67,6 +65,8 @@ def text_extract(
         return ExtractedText(title="", text=_decode(payload, charset).strip())
     if mime_type not in HTML_TYPES or not payload.strip():
         return ExtractedText(title="", text="")
+    import trafilatura  # imported here: it weighs ~40 MB, and fetch-only workers never need it
+
     try:
         document = trafilatura.bare_extraction(
             payload, url=url or None, with_metadata=True, include_comments=False, favor_recall=True

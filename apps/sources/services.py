@@ -10,11 +10,12 @@ task then schedules its own retry, and the beat job re-queues anything the broke
 import logging
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -170,40 +171,66 @@ def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
     return min(delay, settings.ARCHIVE_RETRY_MAX_DELAY)
 
 
+@contextmanager
+def _recoverable_commit():
+    """A transaction whose commit need not wait for the WAL flush (PostgreSQL). Used for claims
+    and outcomes only: if a crash loses such a commit, the row is still queued or fetching, and
+    `snapshots_requeue_stuck` puts it back in the queue; the capture is idempotent."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def snapshot_archive(
     *, snapshot_id: int, resolver: Resolver | None = None, extract_later: bool = True
 ) -> Snapshot | None:
     """Fetch and archive one queued snapshot. Does nothing unless this call claims the row.
     Raises SnapshotRetry after putting the row back in the queue on a transient error."""
     now = timezone.now()
-    claimed = Snapshot.objects.filter(
-        Q(retry_at__isnull=True) | Q(retry_at__lte=now + timedelta(seconds=1)),
-        pk=snapshot_id,
-        state=State.QUEUED,
-    ).update(state=State.FETCHING, started_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return Snapshot.objects.filter(pk=snapshot_id).first()
-    snapshot = Snapshot.objects.select_related("source").get(pk=snapshot_id)
-    mine = Snapshot.objects.filter(pk=snapshot_id, state=State.FETCHING, started_at=now)
+    with _recoverable_commit():
+        claimed = Snapshot.objects.filter(
+            Q(retry_at__isnull=True) | Q(retry_at__lte=now + timedelta(seconds=1)),
+            pk=snapshot_id,
+            state=State.QUEUED,
+        ).update(state=State.FETCHING, started_at=now, attempts=F("attempts") + 1)
+    snapshot = Snapshot.objects.select_related("source").filter(pk=snapshot_id).first()
+    if not claimed or snapshot is None:
+        return snapshot
+
+    def finish(**fields) -> bool:
+        """Record the outcome if the row is still ours (same claim), in memory too."""
+        with _recoverable_commit():
+            done = Snapshot.objects.filter(
+                pk=snapshot_id, state=State.FETCHING, started_at=now
+            ).update(**fields)
+            if done and extract_later and fields.get("state") == State.ARCHIVED:
+                _enqueue_extract(snapshot_id)
+        if done:
+            for name, value in fields.items():
+                setattr(snapshot, name, value)
+        return bool(done)
+
     url = snapshot.source.url
     try:
         with host_slot(host_of(url)), fetch_url(url, resolver=resolver) as result:
             name = warc_write(result=result)
     except HostBusy as exc:
         delay = retry_delay(attempt=1)
-        mine.update(
+        finish(
             state=State.QUEUED,
-            attempts=F("attempts") - 1,
+            attempts=snapshot.attempts - 1,
             retry_at=now + timedelta(seconds=delay),
             reason=exc.reason,
         )
         raise SnapshotRetry(exc.reason, delay) from None
     except BlockedError as exc:
-        mine.update(state=State.BLOCKED, reason=exc.reason[:500], fetched_at=timezone.now())
+        finish(state=State.BLOCKED, reason=exc.reason[:500], fetched_at=timezone.now())
     except TransientFetchError as exc:
-        _retry_or_fail(mine, snapshot, exc)
+        _retry_or_fail(finish, snapshot, exc)
     except FetchError as exc:
-        mine.update(
+        finish(
             state=State.FAILED,
             reason=exc.reason[:500],
             http_status=exc.status,
@@ -211,29 +238,25 @@ def snapshot_archive(
         )
     except Exception as exc:
         logger.exception("archiving snapshot %s failed", snapshot_id)
-        mine.update(state=State.FAILED, reason=f"internal error: {type(exc).__name__}")
+        finish(state=State.FAILED, reason=f"internal error: {type(exc).__name__}")
         raise
     else:
-        with transaction.atomic():
-            done = mine.update(
-                state=State.ARCHIVED,
-                reason="",
-                retry_at=None,
-                fetched_at=result.fetched_at,
-                http_status=result.status,
-                final_url=result.final_url[:2048],
-                content_type=result.content_type[:200],
-                sha256=result.sha256,
-                size=result.size,
-                warc=name,
-            )
-            if done and extract_later:
-                _enqueue_extract(snapshot_id)
-    snapshot.refresh_from_db()
+        finish(
+            state=State.ARCHIVED,
+            reason="",
+            retry_at=None,
+            fetched_at=result.fetched_at,
+            http_status=result.status,
+            final_url=result.final_url[:2048],
+            content_type=result.content_type[:200],
+            sha256=result.sha256,
+            size=result.size,
+            warc=name,
+        )
     return snapshot
 
 
-def _retry_or_fail(mine, snapshot: Snapshot, exc: TransientFetchError) -> None:
+def _retry_or_fail(finish, snapshot: Snapshot, exc: TransientFetchError) -> None:
     attempt = snapshot.attempts
     limit = settings.ARCHIVE_MAX_ATTEMPTS
     wait = exc.retry_after
@@ -242,18 +265,18 @@ def _retry_or_fail(mine, snapshot: Snapshot, exc: TransientFetchError) -> None:
     elif attempt < limit:
         delay = retry_delay(attempt=attempt, retry_after=wait)
         reason = f"{exc.reason}; retry {attempt + 1} of {limit} in {delay:.0f} s"
-        updated = mine.update(
+        queued = finish(
             state=State.QUEUED,
             reason=reason[:500],
             http_status=exc.status,
             retry_at=timezone.now() + timedelta(seconds=delay),
         )
-        if updated:
+        if queued:
             raise SnapshotRetry(reason, delay)
         return
     else:
         reason = f"{exc.reason} (gave up after {attempt} attempts)"
-    mine.update(
+    finish(
         state=State.FAILED,
         reason=reason[:500],
         http_status=exc.status,

@@ -1,0 +1,294 @@
+"""Benchmark: the archiving pipeline against a plain script doing the same work (issue 4, point 13).
+
+    .venv/bin/python bench/archive.py [--urls 1000] [--concurrency 32]
+
+Serves small realistic article pages from a local server (10% of them answer after 1 s), then:
+
+1. plain: a thread pool of C threads doing httpx fetch + warcio WARC + trafilatura text, no DB;
+2. pipeline: Celery workers on Redis (db 9) and PostgreSQL (database fc_bench, created here):
+   fetch workers (threads pool, C threads in all, split over --fetch-processes processes, queue
+   "fetch") and an extraction worker (prefork, 2 processes, queue "default"), running the app's
+   `snapshot_fetch` -> `snapshot_extract_text` tasks. Timed from the first enqueue until every
+   snapshot is archived and its text extracted;
+3. checks every URL ended archived with text, exactly one snapshot per source, none lost;
+4. memory: a fresh fetch worker archives one 50 MB response; its peak RSS (VmHWM) is reported.
+
+All URLs share one host, so ARCHIVE_PER_HOST_CONCURRENCY is raised to C for the benchmark.
+"""
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DB_NAME = "fc_bench"
+PG = "postgres://postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379/9"
+FIFTY_MB = 50 * 1024 * 1024
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--urls", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--fetch-processes", type=int, default=2)
+    return parser.parse_args()
+
+
+def configure(port: int, concurrency: int, data_dir: str) -> dict[str, str]:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+        "SECRET_KEY": "bench-only",
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "DB_CONN_MAX_AGE": "60",
+        "REDIS_URL": REDIS,
+        "DATA_DIR": data_dir,
+        "LOG_LEVEL": "WARNING",
+        "ARCHIVE_ALLOWED_NETWORKS": "127.0.0.0/8",
+        "ARCHIVE_ALLOWED_PORTS": f"80,443,{port}",
+        "ARCHIVE_PER_HOST_CONCURRENCY": str(concurrency),
+        "ARCHIVE_MAX_BYTES": str(64 * 1024 * 1024),
+        "PYTHONUNBUFFERED": "1",
+    }
+    os.environ.update(env)
+    return {**os.environ, **env}
+
+
+def database_create() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def start_worker(env, queue: str, pool: str, concurrency: int, name: str, log: Path):
+    out = log.open("wb")
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", queue,
+            "-P", pool, "-c", str(concurrency), "-n", f"{name}@%h", "--loglevel=WARNING",
+            "--without-heartbeat", "--without-gossip", "--without-mingle",
+        ],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def wait_ping(app, names: list[str], procs) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for proc in procs:
+            if proc.poll() is not None:
+                sys.exit(f"a worker exited early (code {proc.returncode})")
+        replies = app.control.ping(timeout=0.5) or []
+        answered = {name.split("@")[0] for reply in replies for name in reply}
+        if all(name in answered for name in names):
+            return
+    sys.exit("workers did not answer a ping")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def plain_run(urls: list[str], concurrency: int, out_dir: Path) -> float:
+    """The same work without Celery, Redis or the database: fetch, WARC, extract."""
+    import httpx
+    import trafilatura
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    client = httpx.Client(
+        trust_env=False, timeout=20, limits=httpx.Limits(max_connections=concurrency)
+    )
+
+    def work(index_url):
+        index, url = index_url
+        response = client.get(url)
+        body = response.content
+        with (out_dir / f"{index}.warc.gz").open("wb") as out:
+            writer = WARCWriter(out, gzip=True)
+            headers = StatusAndHeaders(
+                f"{response.status_code} {response.reason_phrase}",
+                list(response.headers.items()),
+                protocol="HTTP/1.1",
+            )
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
+            )
+            writer.write_record(record)
+        document = trafilatura.bare_extraction(body, url=url, with_metadata=True)
+        return bool(document and document.text)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = list(pool.map(work, enumerate(urls)))
+    elapsed = time.monotonic() - started
+    client.close()
+    assert all(results), "plain run: some pages gave no text"
+    return elapsed
+
+
+def pipeline_run(urls: list[str]) -> tuple[float, dict]:
+    from celery import current_app
+    from django.db.models import Count
+
+    from apps.sources.models import Snapshot, Source
+
+    Source.objects.bulk_create(Source(url=url, domain="127.0.0.1") for url in urls)
+    sources = list(Source.objects.values_list("pk", flat=True))
+    Snapshot.objects.bulk_create(Snapshot(source_id=pk) for pk in sources)
+    ids = list(Snapshot.objects.values_list("pk", flat=True))
+    started = time.monotonic()
+    for pk in ids:
+        current_app.send_task("apps.sources.tasks.snapshot_fetch", args=[pk], queue="fetch")
+    deadline = started + 600
+    fetched_in = None
+    while time.monotonic() < deadline:
+        unfetched = Snapshot.objects.filter(state__in=["queued", "fetching"]).count()
+        if not unfetched and fetched_in is None:
+            fetched_in = time.monotonic() - started
+        if not unfetched and not Snapshot.objects.filter(state="archived", text="").exists():
+            break
+        time.sleep(0.1)
+    elapsed = time.monotonic() - started
+    states = dict(
+        Snapshot.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    per_source = Source.objects.annotate(n=Count("snapshots")).values_list("n", flat=True)
+    warcs = {
+        name
+        for name in Snapshot.objects.values_list("warc", flat=True)
+        if name and (Path(os.environ["DATA_DIR"]) / "media" / name).exists()
+    }
+    check = {
+        "all_fetched_after_s": round(fetched_in or elapsed, 2),
+        "states": states,
+        "with_text": Snapshot.objects.exclude(text="").count(),
+        "sources": len(per_source),
+        "snapshots_per_source": sorted(set(per_source)),
+        "warc_files": len(warcs),
+    }
+    return elapsed, check
+
+
+def memory_run(env, web, tmp: Path) -> tuple[float, float, str]:
+    """A fresh fetch worker archives one 50 MB page; return its RSS before and at peak."""
+    from celery import current_app
+
+    from apps.sources.models import Snapshot, Source
+
+    proc = start_worker(env, "fetch", "threads", 4, "benchmem", tmp / "mem.log")
+    try:
+        wait_ping(current_app, ["benchmem"], [proc])
+        time.sleep(1)
+        before = peak_rss_mb(proc.pid)
+        source = Source.objects.create(
+            url=web.url(f"/huge?bytes={FIFTY_MB}&length=1"), domain="127.0.0.1"
+        )
+        snapshot = Snapshot.objects.create(source=source)
+        current_app.send_task(
+            "apps.sources.tasks.snapshot_fetch", args=[snapshot.pk], queue="fetch"
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            snapshot.refresh_from_db()
+            if snapshot.state in ("archived", "failed", "blocked"):
+                break
+            time.sleep(0.2)
+        peak = peak_rss_mb(proc.pid)
+        outcome = f"{snapshot.state} {snapshot.reason} size={snapshot.size}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return before, peak, outcome
+
+
+def main():
+    args = parse_args()
+    from tests.localweb import local_web
+
+    web = local_web()
+    tmp = Path(tempfile.mkdtemp(prefix="fc-bench-"))
+    env = configure(web.port, args.concurrency, str(tmp / "data"))
+    slow_every = 10
+    urls = [
+        web.url(f"/slow/{i}" if i % slow_every == 0 else f"/html/{i}") for i in range(args.urls)
+    ]
+    print(f"{len(urls)} URLs ({len(urls) // slow_every} answer after 1 s), concurrency "
+          f"{args.concurrency}, server {web.base}")  # fmt: skip
+
+    database_create()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    import django
+
+    django.setup()
+    import redis
+    from celery import current_app
+
+    redis.Redis.from_url(REDIS).flushdb()
+
+    plain_dir = tmp / "plain"
+    plain_dir.mkdir()
+    plain = plain_run(urls, args.concurrency, plain_dir)
+    print(f"plain script : {plain:6.2f} s  {len(urls) / plain:7.1f} URLs/s")
+    load = os.getloadavg()[0]
+
+    # The same total concurrency, split over processes so fetching is not bound to one core's GIL.
+    threads = args.concurrency // args.fetch_processes
+    fetchers = [
+        start_worker(env, "fetch", "threads", threads, f"benchfetch{n}", tmp / f"fetch{n}.log")
+        for n in range(args.fetch_processes)
+    ]
+    extractor = start_worker(env, "default", "prefork", 2, "benchextract", tmp / "extract.log")
+    workers = [*fetchers, extractor]
+    try:
+        names = [f"benchfetch{n}" for n in range(args.fetch_processes)] + ["benchextract"]
+        wait_ping(current_app, names, workers)
+        pipeline, check = pipeline_run(urls)
+        fetch_peak = max(peak_rss_mb(proc.pid) for proc in fetchers)
+    finally:
+        for proc in workers:
+            proc.terminate()
+        for proc in workers:
+            proc.wait(timeout=30)
+    plain_again = plain_run(urls, args.concurrency, plain_dir)
+    print(f"plain again  : {plain_again:6.2f} s  {len(urls) / plain_again:7.1f} URLs/s")
+    plain = (plain + plain_again) / 2
+    ratio = plain / pipeline
+    print(f"pipeline     : {pipeline:6.2f} s  {len(urls) / pipeline:7.1f} URLs/s "
+          f"(load average {load:.1f} on {os.cpu_count()} CPUs)")  # fmt: skip
+    print(f"ratio        : {ratio:.2f}x the plain script's throughput (target >= 0.8x)")
+    print(f"check        : {check}")
+    ok = (
+        check["states"] == {"archived": len(urls)}
+        and check["with_text"] == len(urls)
+        and check["sources"] == len(urls)
+        and check["snapshots_per_source"] == [1]
+        and check["warc_files"] == len(urls)
+    )
+    print(f"every URL archived once with text, none lost or duplicated: {ok}")
+    print(f"fetch worker peak RSS after the run: {fetch_peak:.0f} MB")
+
+    before, peak, outcome = memory_run(env, web, tmp)
+    print(f"50 MB response: {outcome}; fetch worker RSS {before:.0f} MB idle, "
+          f"{peak:.0f} MB peak (target < 100 MB)")  # fmt: skip
+    web.close()
+    sys.exit(0 if ok and ratio >= 0.8 and peak < 100 else 1)
+
+
+if __name__ == "__main__":
+    main()
