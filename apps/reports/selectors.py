@@ -8,9 +8,11 @@ Which verdict that is follows apps.verdicts.selectors (the definition of public)
 * with drafts, a live verdict in any state (draft, submitted, approved ...) takes the place of a
   retracted one, and the row is marked as a draft.
 
-Rows come out in article order, then in the order of the claims in the article, in chunks of
-`chunk_size` through a server-side cursor; each chunk costs one query for its citations and one
-for the bodies of the articles it touches (for paragraph numbers), so memory stays flat.
+Rows come out in article order, then in the order of the claims in the article, through a
+server-side cursor; the claims' citations come in the same order through a second one and are
+merged in, and each chunk of `chunk_size` rows costs one query for the articles it touches
+(titles, and bodies for paragraph numbers) and, when it meets new people, one for their
+names. So memory stays flat, and the query count does not grow with the number of claims.
 """
 
 import bisect
@@ -20,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 
 from apps.articles.models import Article
 from apps.sources.models import Citation, Snapshot
-from apps.verdicts.models import Verdict
+from apps.verdicts.models import Rating, Verdict
 from apps.verdicts.selectors import verdicts_public
 
 CHUNK_SIZE = 2000
@@ -44,11 +47,10 @@ class SourceRow:
     snapshot_at: datetime | None
 
 
-# The order of the leading fields of ReportRow is the order of _ROW_VALUES below.
+# The order of the leading fields of ReportRow is the order of _ROW_VALUES below. Names (of the
+# article, rating and people) are looked up per chunk rather than joined into 100k rows.
 _ROW_VALUES = (
     "claim__article_id",
-    "claim__article__title",
-    "claim__article__canonical_url",
     "claim_id",
     "claim__text",
     "claim__start",
@@ -57,15 +59,10 @@ _ROW_VALUES = (
     "pk",
     "state",
     "rating_id",
-    "rating__label",
     "summary",
     "correction_note",
-    "author__username",
-    "author__first_name",
-    "author__last_name",
-    "approver__username",
-    "approver__first_name",
-    "approver__last_name",
+    "author_id",
+    "approver_id",
     "created_at",
     "submitted_at",
     "approved_at",
@@ -78,8 +75,6 @@ _ROW_VALUES = (
 @dataclass(slots=True)
 class ReportRow:
     article_id: int
-    article_title: str
-    article_url: str
     claim_id: int
     text: str
     start: int
@@ -88,21 +83,21 @@ class ReportRow:
     verdict_id: int
     state: str
     rating_id: int | None
-    rating_label: str | None
     summary: str
     correction_note: str
-    author_username: str
-    author_first_name: str
-    author_last_name: str
-    approver_username: str | None
-    approver_first_name: str | None
-    approver_last_name: str | None
+    author_id: int
+    approver_id: int | None
     created_at: datetime
     submitted_at: datetime | None
     approved_at: datetime | None
     published_at: datetime | None
     corrected_at: datetime | None
     retracted_at: datetime | None
+    article_title: str = ""
+    article_url: str = ""
+    rating_label: str = ""
+    author: str = ""
+    approver: str = ""
     paragraph: int = 0
     sources: list[SourceRow] = field(default_factory=list)
 
@@ -116,18 +111,15 @@ class ReportRow:
         """How the report labels the row: DRAFT for anything not public, else the state."""
         return "DRAFT" if self.draft else self.state
 
-    @property
-    def author(self) -> str:
-        return _person(self.author_username, self.author_first_name, self.author_last_name)
 
-    @property
-    def approver(self) -> str:
-        return _person(self.approver_username, self.approver_first_name, self.approver_last_name)
-
-
-def _person(username: str | None, first: str | None, last: str | None) -> str:
-    full = f"{first or ''} {last or ''}".strip()
-    return full or username or ""
+def _people(user_ids: Iterable[int]) -> dict[int, str]:
+    """Full names (or usernames) of these users."""
+    return {
+        pk: f"{first} {last}".strip() or username
+        for pk, username, first, last in get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .values_list("pk", "username", "first_name", "last_name")
+    }
 
 
 def report_verdicts(
@@ -166,15 +158,17 @@ def report_articles_visible(*, article_ids: Iterable[int]) -> set[int]:
     )
 
 
-def _citations(claim_ids: list[int]) -> dict[int, list[SourceRow]]:
-    """Each claim's cited sources, oldest citation first, with the archived snapshot: the one the
-    citation was checked against, or else the source's latest archived copy."""
+def _citations(verdicts: QuerySet[Verdict]) -> QuerySet:
+    """The cited sources of the claims of these verdicts, with the archived snapshot (the one the
+    citation was checked against, or else the source's latest archived copy), in the order of
+    the report's rows (article, start, claim; then oldest citation first), so that report_rows
+    can merge the two streams without holding either."""
     archived = Snapshot.State.ARCHIVED
     latest = Snapshot.objects.filter(source_id=OuterRef("source_id"), state=archived).order_by(
         "-fetched_at", "-pk"
     )
-    citations = (
-        Citation.objects.filter(claim_id__in=claim_ids)
+    return (
+        Citation.objects.filter(claim_id__in=verdicts.order_by().values("claim_id"))
         .annotate(
             archived_sha256=Case(
                 When(snapshot__state=archived, then=F("snapshot__sha256")),
@@ -185,8 +179,10 @@ def _citations(claim_ids: list[int]) -> dict[int, list[SourceRow]]:
                 default=Subquery(latest.values("fetched_at")[:1]),
             ),
         )
-        .order_by("claim_id", "created_at", "pk")
+        .order_by("claim__article_id", "claim__start", "claim_id", "created_at", "pk")
         .values_list(
+            "claim__article_id",
+            "claim__start",
             "claim_id",
             "source__url",
             "source__title",
@@ -197,10 +193,6 @@ def _citations(claim_ids: list[int]) -> dict[int, list[SourceRow]]:
             "archived_at",
         )
     )
-    by_claim: dict[int, list[SourceRow]] = {}
-    for claim_id, *values in citations:
-        by_claim.setdefault(claim_id, []).append(SourceRow(*values))
-    return by_claim
 
 
 def paragraph_breaks(body: str) -> list[int]:
@@ -219,29 +211,53 @@ def report_rows(
     include_drafts: bool = False,
     chunk_size: int = CHUNK_SIZE,
     on_article_done: Callable[[int], None] | None = None,
+    scale: dict[int, Rating] | None = None,
 ) -> Iterator[ReportRow]:
     """Stream the report's rows (see the module docstring). `on_article_done(article_id)` is
-    called as each article's last row has been yielded, for progress bars."""
-    rows = report_verdicts(article_ids=article_ids, include_drafts=include_drafts).values_list(
-        *_ROW_VALUES
+    called as each article's last row has been yielded, for progress bars. Pass the rating
+    `scale` (by id) if you have it already."""
+    verdicts = report_verdicts(article_ids=article_ids, include_drafts=include_drafts)
+    cursor = verdicts.values_list(*_ROW_VALUES).iterator(chunk_size=chunk_size)
+    citations = _citations(verdicts).iterator(chunk_size=chunk_size)
+    citation = next(citations, None)
+    ratings: dict[int | None, str] | None = (
+        {pk: r.label for pk, r in scale.items()} if scale is not None else None
     )
-    cursor = rows.iterator(chunk_size=chunk_size)
-    breaks: dict[int, list[int]] = {}
+    people: dict[int | None, str] = {None: ""}
+    articles: dict[int, tuple[str, str, list[int]]] = {}
     current_article = None
     while chunk := [ReportRow(*values) for values in islice(cursor, chunk_size)]:
-        sources = _citations([row.claim_id for row in chunk])
-        article_ids_here = {row.article_id for row in chunk}
-        breaks = {pk: breaks[pk] for pk in article_ids_here if pk in breaks}
-        missing = article_ids_here - breaks.keys()
-        if missing:
-            for pk, body in Article.objects.filter(pk__in=missing).values_list("pk", "body"):
-                breaks[pk] = paragraph_breaks(body)
+        if ratings is None:
+            ratings = dict(Rating.objects.values_list("pk", "label"))
+        ratings[None] = ""
+        here = {row.article_id for row in chunk}
+        articles = {pk: articles[pk] for pk in here if pk in articles}
+        if missing := here - articles.keys():
+            for pk, title, url, body in Article.objects.filter(pk__in=missing).values_list(
+                "pk", "title", "canonical_url", "body"
+            ):
+                articles[pk] = (title, url, paragraph_breaks(body))
+        if (
+            missing := {i for row in chunk for i in (row.author_id, row.approver_id)}
+            - people.keys()
+        ):
+            people.update(_people(missing))
         for row in chunk:
             if on_article_done and current_article not in (None, row.article_id):
                 on_article_done(current_article)
             current_article = row.article_id
-            row.paragraph = paragraph_number(breaks[row.article_id], row.start)
-            row.sources = sources.get(row.claim_id, [])
+            row.article_title, row.article_url, breaks = articles[row.article_id]
+            row.paragraph = paragraph_number(breaks, row.start)
+            row.rating_label = ratings[row.rating_id]
+            row.author = people[row.author_id]
+            row.approver = people[row.approver_id]
+            # Both streams are sorted by (article, start, claim): take this claim's citations,
+            # skip any of a claim that is not in the report (changed between the two queries).
+            key = (row.article_id, row.start, row.claim_id)
+            while citation is not None and (citation_key := citation[:3]) <= key:
+                if citation_key == key:
+                    row.sources.append(SourceRow(*citation[3:]))
+                citation = next(citations, None)
             yield row
     if on_article_done and current_article is not None:
         on_article_done(current_article)

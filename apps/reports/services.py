@@ -140,7 +140,10 @@ def report_build(
     scale = {r.pk: r for r in Rating.objects.order_by("order")}
     parts = {pk: ArticleReport(article=article) for pk, article in articles.items()}
     for row in report_rows(
-        article_ids=articles, include_drafts=include_drafts, on_article_done=on_article_done
+        article_ids=articles,
+        include_drafts=include_drafts,
+        on_article_done=on_article_done,
+        scale=scale,
     ):
         parts[row.article_id].rows.append(row)
     for part in parts.values():
