@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from apps.claims.choices import ClaimKind
+from apps.claims.wordmatch import TriggeredPattern, WordLists
 
 BIAS = -1.2
 REPORTED_SPEECH_FACTOR = 0.4
@@ -160,8 +161,7 @@ _HEDGE = re.compile(
 _PREDICTION = re.compile(
     r"\b(?:will|won't|would|wouldn't|shall|going\s+to|is\s+expected\s+to|are\s+expected\s+to"
     r"|can\s+hardly|will\s+hardly|is\s+set\s+to|are\s+set\s+to|forecasts?|predicts?|predicted"
-    r"|in\s+the\s+future|soon|next\s+year|can\s+restore|cannot|can't|expects?|anticipates?)\b"
-    r"|\w'll\b",
+    r"|in\s+the\s+future|soon|next\s+year|can\s+restore|cannot|can't|expects?|anticipates?)\b",
     re.IGNORECASE,
 )
 _OPINION = re.compile(
@@ -182,6 +182,31 @@ _DATE_PREFIX = re.compile(
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|us)\b")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|even\s+if|in\s+case)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]{3,}[\"\u201d]")
+
+_CONTRACTED_WILL = re.compile(r"\w['\u2019]ll\b")
+_FACT_TRIGGERS = (
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday "
+    "Friday Saturday Sunday last next this one two three four five six seven eight nine ten "
+    "eleven twelve fifteen twenty thirty forty fifty sixty seventy eighty ninety a half "
+    "several tens hundreds thousands millions billions dozens twice triple majority minority"
+)
+_FACT_BEFORE_DIGITS = (
+    "early mid late the in since by until from during before after of between and to"
+)
+_FACT_FINDER = TriggeredPattern(_FACTS, _FACT_TRIGGERS.split(), _FACT_BEFORE_DIGITS.split())
+_WORD_LISTS = WordLists(
+    [
+        ("attribution", _ATTRIBUTION),
+        ("comparison", _COMPARISON),
+        ("causal", _CAUSAL),
+        ("event", _EVENT),
+        ("hedge", _HEDGE),
+        ("prediction", _PREDICTION),
+        ("opinion", _OPINION),
+        ("conditional", _CONDITIONAL),
+    ]
+)
 
 WEIGHTS = {
     "number": 1.7,
@@ -229,9 +254,8 @@ def assess(text: str) -> Assessment:
         if phrase.lower() not in (p.lower() for p in found[feature]):
             found[feature].append(phrase)
 
-    for match in _FACTS.finditer(text):
-        kind = match.lastgroup
-        note(kind, match.group())
+    for match in _FACT_FINDER.finditer(text):
+        note(match.lastgroup, match.group())
     for match in _ENTITY.finditer(text):
         name = match.group()
         first, _, rest = name.partition(" ")
@@ -244,18 +268,13 @@ def assess(text: str) -> Assessment:
         if name in _NOT_ENTITIES or _FACTS.fullmatch(name):
             continue
         note("entity", name)
-    for feature, pattern in (
-        ("attribution", _ATTRIBUTION),
-        ("comparison", _COMPARISON),
-        ("causal", _CAUSAL),
-        ("event", _EVENT),
-        ("hedge", _HEDGE),
-        ("prediction", _PREDICTION),
-        ("opinion", _OPINION),
-        ("conditional", _CONDITIONAL),
-    ):
-        for match in pattern.finditer(text):
+    matched = _WORD_LISTS.find(text)
+    for feature, matches in matched.items():
+        for match in matches:
             note(feature, match.group())
+    if ("'ll" in text or "\u2019ll" in text) and (will := _CONTRACTED_WILL.search(text)):
+        matched["prediction"].append(will)
+        note("prediction", will.group())
 
     numbers = found.get("number", [])
     dates = found.get("date", [])
@@ -290,7 +309,7 @@ def assess(text: str) -> Assessment:
     if "hedge" in found:
         doubt += WEIGHTS["hedge"]
     if "prediction" in found:
-        reported = _reported_speech(text)
+        reported = _reported_speech(matched)
         doubt += WEIGHTS["prediction"] * (REPORTED_SPEECH_FACTOR if reported else 1)
     opinions = found.get("opinion", [])
     if opinions:
@@ -339,12 +358,12 @@ def assess(text: str) -> Assessment:
     return Assessment(score=round(score, 3), kind=kind, reasons=reasons)
 
 
-def _reported_speech(text: str) -> bool:
+def _reported_speech(matched: dict[str, list[re.Match]]) -> bool:
     """'X said the plan would create 15,000 jobs': the prediction is someone else's, and that they
     made it is itself checkable, so it weighs less than the author's own forecast."""
-    said = _ATTRIBUTION.search(text)
-    future = _PREDICTION.search(text)
-    return bool(said and future and said.start() < future.start())
+    said = matched.get("attribution")
+    future = matched.get("prediction")
+    return bool(said and future and said[0].start() < future[0].start())
 
 
 def _sentence_start(text: str) -> int:

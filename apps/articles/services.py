@@ -1,0 +1,95 @@
+"""Writes to articles: importing a text (with its claims) in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.articles.exceptions import ArticleImportError
+from apps.articles.models import Article
+from apps.claims.extraction import extract
+from apps.claims.services import claims_create
+from apps.claims.textinput import TextInputError, text_check
+
+TITLE_MAX = Article._meta.get_field("title").max_length
+URL_MAX = Article._meta.get_field("canonical_url").max_length
+
+
+def content_sha256(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def title_from_body(body: str) -> str:
+    """The first non-empty line, without a Markdown heading marker, cut to fit the title field."""
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1].rstrip() + "…"
+    return "Untitled article"
+
+
+def article_import(
+    *,
+    body: str,
+    title: str = "",
+    origin: str = Article.Origin.TEXT,
+    canonical_url: str = "",
+    by=None,
+) -> tuple[Article, bool]:
+    """Import an article and its extracted claims; (article, created).
+
+    The body is stored exactly as given, because claim offsets index into it. Content already
+    imported (same sha256 of the UTF-8 body) is not imported again: the existing article is
+    returned with created=False.
+    """
+    try:
+        text_check(body, name="the article text")
+    except TextInputError as exc:
+        raise ArticleImportError(_sentence(str(exc))) from None
+    if origin not in Article.Origin.values:
+        raise ArticleImportError(f"Unknown origin {origin!r}.")
+    canonical_url = (canonical_url or "").strip()
+    if canonical_url:
+        try:
+            URLValidator(schemes=["http", "https"])(canonical_url)
+        except ValidationError:
+            raise ArticleImportError(f"{canonical_url[:200]!r} is not an http(s) URL.") from None
+        if len(canonical_url) > URL_MAX:
+            raise ArticleImportError(f"The URL is longer than {URL_MAX} characters.")
+
+    digest = content_sha256(body)
+    existing = Article.objects.filter(content_sha256=digest).first()
+    if existing is not None:
+        return existing, False
+
+    title = " ".join((title or "").split())
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1].rstrip() + "…"
+    extraction = extract(body)  # CPU work, done before any row is written
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title or title_from_body(body),
+                body=body,
+                canonical_url=canonical_url,
+                origin=origin,
+                content_sha256=digest,
+                imported_by=by,
+                extracted_at=timezone.now(),
+            )
+            claims_create(article=article, extraction=extraction, by=by)
+    except IntegrityError:
+        # Imported concurrently by someone else: theirs wins.
+        existing = Article.objects.filter(content_sha256=digest).first()
+        if existing is None:
+            raise
+        return existing, False
+    return article, True
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

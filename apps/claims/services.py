@@ -1,0 +1,117 @@
+"""Writes to claims: creating an article's claims from an extraction, and re-extraction that
+keeps reviewer work."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from apps.claims.extraction import ExtractedClaim, Extraction, extract
+from apps.claims.models import Claim
+
+
+@dataclass(frozen=True, slots=True)
+class ReextractionResult:
+    added: int
+    kept: int
+    stale: int
+
+
+def _claim_from(article, found: ExtractedClaim) -> Claim:
+    return Claim(
+        article=article,
+        text=found.text,
+        start=found.start,
+        end=found.end,
+        score=found.score,
+        kind=found.kind,
+        reasons=list(found.reasons),
+    )
+
+
+def claims_create(*, article, extraction: Extraction, by=None) -> list[Claim]:
+    """Create the claims of a newly imported article (it has none yet)."""
+    claims = [_claim_from(article, found) for found in extraction.claims]
+    if claims:
+        claims = bulk_create_with_history(claims, Claim, default_user=by)
+    return claims
+
+
+def claims_extract(*, article, threshold: float | None = None, by=None) -> ReextractionResult:
+    """Re-run extraction on an article and reconcile it with the claims it already has.
+
+    A claim that is found again (same span and text, or the same text at a moved span) is kept
+    with its status, assignee, citations and verdicts; its score, kind and reasons are refreshed,
+    and a stale claim that reappears is reopened. New claims are added. Claims no longer found are
+    marked stale, never deleted: they may carry citations, verdicts or an assignee, and their
+    history stays readable.
+    """
+    from apps.articles.models import Article
+
+    extraction = extract(article.body, threshold=threshold)
+    with transaction.atomic():
+        # One re-extraction per article at a time.
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        existing = list(Claim.objects.filter(article=article).order_by("start", "end"))
+        by_span = {(claim.start, claim.end): claim for claim in existing}
+        by_text: dict[str, list[Claim]] = defaultdict(list)
+        for claim in existing:
+            by_text[claim.text].append(claim)
+
+        matched: set[int] = set()
+        pending: list[ExtractedClaim] = []
+        changed: dict[int, Claim] = {}
+        for found in extraction.claims:
+            claim = by_span.get((found.start, found.end))
+            if claim is not None and claim.text == found.text and claim.pk not in matched:
+                _refresh(claim, found, changed)
+                matched.add(claim.pk)
+            else:
+                pending.append(found)
+        # Second pass, once every exact match is taken: the same sentence at a moved span.
+        to_create: list[Claim] = []
+        for found in pending:
+            claim = next((c for c in by_text.get(found.text, ()) if c.pk not in matched), None)
+            if claim is None:
+                to_create.append(_claim_from(article, found))
+                continue
+            claim.start, claim.end = found.start, found.end
+            changed[claim.pk] = claim
+            _refresh(claim, found, changed)
+            matched.add(claim.pk)
+
+        stale = 0
+        for claim in existing:
+            if claim.pk not in matched and claim.status != Claim.Status.STALE:
+                claim.status = Claim.Status.STALE
+                changed[claim.pk] = claim
+                stale += 1
+
+        if changed:
+            # Moved spans are written first as a block; they cannot collide with one another
+            # because the extraction's spans are distinct.
+            bulk_update_with_history(
+                list(changed.values()),
+                Claim,
+                ["start", "end", "score", "kind", "reasons", "status", "updated_at"],
+                default_user=by,
+            )
+        if to_create:
+            bulk_create_with_history(to_create, Claim, default_user=by)
+        Article.objects.filter(pk=article.pk).update(extracted_at=timezone.now())
+    return ReextractionResult(added=len(to_create), kept=len(matched), stale=stale)
+
+
+def _refresh(claim: Claim, found: ExtractedClaim, changed: dict[int, Claim]) -> None:
+    updates = {"score": found.score, "kind": found.kind, "reasons": list(found.reasons)}
+    if claim.status == Claim.Status.STALE:
+        updates["status"] = Claim.Status.OPEN
+    for field, value in updates.items():
+        if getattr(claim, field) != value:
+            setattr(claim, field, value)
+            claim.updated_at = timezone.now()
+            changed[claim.pk] = claim

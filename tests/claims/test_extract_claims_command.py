@@ -1,0 +1,166 @@
+"""extract_claims never touches the database: these tests have no database access at all
+(pytest-django refuses any query without the django_db mark)."""
+
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.claims.extraction import extract
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_PATH = ROOT / "seeds" / "russia-direct-mosul-2016.txt"
+
+
+def run(*args, stdin=None):
+    out = io.StringIO()
+    call_command("extract_claims", *args, stdout=out, stdin=stdin)
+    return out.getvalue()
+
+
+def test_json_has_exactly_the_documented_shape():
+    payload = json.loads(run(str(DEMO_PATH), "--json"))
+    assert set(payload) == {"claims", "skipped"}
+    body = DEMO_PATH.read_bytes().decode("utf-8")
+    for claim in payload["claims"]:
+        assert list(claim) == ["text", "start", "end", "score", "kind", "reasons"]
+        assert body[claim["start"] : claim["end"]] == claim["text"]
+        assert 0.5 <= claim["score"] <= 1 and isinstance(claim["reasons"], list)
+    for span in payload["skipped"]:
+        assert list(span) == ["text", "start", "end", "reason"]
+        assert body[span["start"] : span["end"]] == span["text"]
+    assert payload == json.loads(json.dumps(extract(body, threshold=0.5).as_dict()))
+
+
+def test_threshold_option():
+    loose = json.loads(run(str(DEMO_PATH), "--json", "--threshold", "0"))
+    strict = json.loads(run(str(DEMO_PATH), "--json", "--threshold", "0.9"))
+    assert len(strict["claims"]) < len(loose["claims"])
+    assert all(c["score"] >= 0.9 for c in strict["claims"])
+
+
+def test_table_is_readable():
+    out = run(str(DEMO_PATH))
+    assert out.splitlines()[0].split() == ["score", "kind", "span", "claim"]
+    assert "number: 30,000" in out
+    assert "caption: photo credit" in out
+    assert out.rstrip().endswith("skipped (threshold 0.50)")
+
+
+def test_reads_standard_input_and_offsets_are_string_indices():
+    text = "Zürich\u2019s budget rose by 12% in 2023, the city said.\n"
+    out = run("-", "--json", stdin=io.BytesIO(text.encode("utf-8")))
+    claim = json.loads(out)["claims"][0]
+    assert (claim["start"], claim["end"]) == (0, len(text) - 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"  \n\t\n", "is only whitespace"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00binary", "looks like a binary file"),
+        (b"caf\xe9 au lait", "is not valid UTF-8 text (byte 0xe9 at offset 3)"),
+    ],
+)
+def test_bad_input_is_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "input.txt"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run(str(path))
+
+
+def test_missing_file_and_directory():
+    with pytest.raises(CommandError, match=r"cannot read /nonexistent/x\.txt: No such file"):
+        run("/nonexistent/x.txt")
+    with pytest.raises(CommandError, match="Is a directory"):
+        run(str(ROOT))
+
+
+@pytest.mark.parametrize("value", ["x", "-0.1", "1.5"])
+def test_bad_threshold(value):
+    with pytest.raises(CommandError, match="--threshold"):
+        run(str(DEMO_PATH), "--threshold", value)
+
+
+def test_from_the_shell_errors_are_one_line_and_exit_non_zero(tmp_path):
+    path = tmp_path / "bad.bin"
+    path.write_bytes(b"\x00\x01\x02")
+    done = subprocess.run(
+        [sys.executable, "manage.py", "extract_claims", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "DEBUG": "1",
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        },
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        f"CommandError: {path} looks like a binary file (it contains NUL bytes), not text"
+    ]
+
+
+def test_runs_with_an_unreachable_database():
+    done = subprocess.run(
+        [sys.executable, "manage.py", "extract_claims", str(DEMO_PATH), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "DEBUG": "1",
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        },
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["claims"]
+
+
+def test_ten_megabytes_are_refused_at_once_with_a_clear_message(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"The city had 30,000 residents in 2016. " * (10 * 1024 * 1024 // 39 + 1))
+    started = time.perf_counter()
+    with pytest.raises(CommandError, match=r"big\.txt is 10\.0 MB; the limit is 5 MB of text"):
+        run(str(path))
+    with (
+        path.open("rb") as stream,
+        pytest.raises(CommandError, match="standard input is larger than the limit of 5 MB"),
+    ):
+        run("-", stdin=stream)
+    assert time.perf_counter() - started < 2
+
+
+def varied_text(size: int) -> str:
+    """Demo paragraphs with fresh numbers, so nothing can be cached between them."""
+    paragraphs, total, n = [], 0, 0
+    while total < size:
+        paragraph = DEMO_PATH.read_text(encoding="utf-8").replace("30,000", f"{n:,}")
+        paragraphs.append(paragraph.replace("2016", str(1900 + n % 120)))
+        total += len(paragraph) + 2
+        n += 1
+    return "\n\n".join(paragraphs)[:size]
+
+
+@pytest.mark.slow
+def test_time_grows_linearly_with_size(tmp_path):
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text(varied_text(200_000), encoding="utf-8")
+    big.write_text(varied_text(800_000), encoding="utf-8")
+    timings = {}
+    for path in (small, big):
+        started = time.perf_counter()
+        payload = json.loads(run(str(path), "--json"))
+        timings[path] = time.perf_counter() - started
+        assert payload["claims"]
+    # Four times the text: about four times the time (with room for a noisy machine).
+    assert timings[big] < 6 * timings[small]
