@@ -35,6 +35,15 @@ def claims_published(*, article_id: int | None = None) -> QuerySet[Claim]:
     ).order_by("article_id", "start")
 
 
+def claims_public(*, article_id: int | None = None) -> QuerySet[Claim]:
+    """Claims with a public verdict, in article order, without prefetching: for
+    claimsets.claims_payload, which reads plain rows."""
+    claims = Claim.objects.filter(Exists(verdicts_public().filter(claim=OuterRef("pk"))))
+    if article_id is not None:
+        claims = claims.filter(article_id=article_id)
+    return claims.order_by("article_id", "start")
+
+
 def verdict_live_for_claim(*, claim_id: int) -> Verdict | None:
     """The claim's verdict that is not retracted, if any (at most one, by a DB constraint)."""
     return (
@@ -97,10 +106,10 @@ def article_rating_counts(*, article_ids: list[int]) -> dict[int, dict]:
 
 
 def claims_published_annotated(*, article_id: int | None = None) -> QuerySet[Claim]:
-    """claims_published() with the current public verdict's `published_at`, `verdict_state` and
+    """claims_public() with the current public verdict's `published_at`, `verdict_state` and
     `rating_label` as columns, so lists can filter and order on them."""
     current = verdicts_public().filter(claim=OuterRef("pk")).order_by("-published_at")
-    return claims_published(article_id=article_id).annotate(
+    return claims_public(article_id=article_id).annotate(
         published_at=Subquery(current.values("published_at")[:1]),
         verdict_state=Subquery(current.values("state")[:1]),
         rating_label=Subquery(current.values("rating__label")[:1]),

@@ -19,7 +19,7 @@ from apps.api.views.base import ApiMixin, ConditionalGetMixin, JSONLDRenderer
 from apps.claims.models import Claim
 from apps.sources.models import Citation
 from apps.verdicts.claimreview import claim_review, claim_review_feed
-from apps.verdicts.claimsets import claim_payload
+from apps.verdicts.claimsets import claims_payload
 from apps.verdicts.selectors import (
     LIVE_PUBLIC_STATES,
     claim_reviewable_verdict,
@@ -28,14 +28,21 @@ from apps.verdicts.selectors import (
 )
 
 
-def claim_item(claim: Claim) -> dict:
-    """A claim in the list: its claim-set entry plus the article and ClaimReview links."""
-    reviewable = claim.public_verdicts[0].state in LIVE_PUBLIC_STATES
-    return {
-        **claim_payload(claim),
-        "article": claim.article_id,
-        "claimreview": f"/api/v1/claims/{claim.pk}/claimreview/" if reviewable else None,
+def claim_items(claims) -> list[dict]:
+    """Claims as listed: their claim-set entries plus the article and the ClaimReview link (none
+    once the verdict is retracted), in the order given."""
+    ids = [c.pk for c in claims]
+    payload = {
+        item["id"]: item
+        for item in claims_payload(Claim.objects.filter(pk__in=ids), with_article=True)
     }
+    items = []
+    for pk in ids:
+        item = payload[pk]
+        reviewable = item["verdict"]["state"] in LIVE_PUBLIC_STATES
+        item["claimreview"] = f"/api/v1/claims/{pk}/claimreview/" if reviewable else None
+        items.append(item)
+    return items
 
 
 class ClaimViewSet(ApiMixin, ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -47,17 +54,17 @@ class ClaimViewSet(ApiMixin, ConditionalGetMixin, mixins.ListModelMixin, viewset
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return claims_published_annotated()
+        return claims_published_annotated().only("id")
 
     @extend_schema(responses=ClaimOut(many=True))
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([claim_item(c) for c in page])
+        return self.get_paginated_response(claim_items(page))
 
     @extend_schema(responses=ClaimOut, filters=False)
     def retrieve(self, request, pk=None):
         claim = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(claim_item(claim))
+        return Response(claim_items([claim])[0])
 
     @extend_schema(responses=ClaimReviewOut, filters=False)
     @action(
