@@ -185,7 +185,9 @@ def _looks_like_heading(body: str, block: Block, found: list[Block], i: int) -> 
 
 # --- Sentences inside a block ----------------------------------------------------------------
 
-_SAFE_BOUNDARY = re.compile(r"(?<![\w.,'\u2019-])([a-z]{2,}|\d{2,}|\d+%)[.!?](?=[ \t]+[A-Z])")
+_SAFE_BOUNDARY = re.compile(
+    r"(?<![\w.,'\u2019-])([a-z]{2,}|\d{2,}|\d+%|[a-z]{2,}\))[.!?](?=[ \t]+[A-Z])"
+)
 _UNSAFE_IN_PIECE = re.compile(r"[.!?…]")
 _QUOTE_OR_BRACKET = re.compile(r"[\"\u201c\u201d«»()\[\]{}]")
 _CRUDE_BOUNDARY = re.compile(r"[.!?…]['\"\u201d\u2019)\]]*[ \t]+")
