@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.generics import GenericAPIView
+from rest_framework.views import APIView
 
 from apps.api.views.base import ApiMixin
 from apps.sources.warc import warc_path
@@ -19,9 +19,13 @@ LOCKED_DOWN = {
 }
 
 
-class SnapshotWarcView(ApiMixin, GenericAPIView):
+class SnapshotWarcView(ApiMixin, APIView):
     filter_backends = []
     pagination_class = None
+
+    def perform_content_negotiation(self, request, force=False):
+        """Whatever the client accepts, errors are JSON; the file is not rendered at all."""
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         operation_id="snapshots_warc",
@@ -31,10 +35,6 @@ class SnapshotWarcView(ApiMixin, GenericAPIView):
             )
         },
     )
-    def perform_content_negotiation(self, request, force=False):
-        """Whatever the client accepts, errors are JSON; the file is not rendered at all."""
-        return super().perform_content_negotiation(request, force=True)
-
     def get(self, request, pk: int):
         snapshot = get_object_or_404(snapshots_published().only("pk", "warc"), pk=pk)
         path = warc_path(snapshot.warc.name)
