@@ -1,58 +1,282 @@
-from django.contrib import admin
-from django.db.models import Count
+"""The reviewers' desk: the claim queue and the claim page.
+
+The changelist stays fast on 100k claims: related rows come by list_select_related, per-page
+extras (citations with their archive state, the live verdict) are fetched in one query each for
+the page shown, and the unfiltered table is never counted.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.claims.models import Claim
+from apps.claims.services import ClaimError, claims_assign, claims_set_status
+from apps.sources.forms import CitationForm
+from apps.sources.models import Citation, Snapshot
+from apps.sources.selectors import citations_for_claims, citations_with_archive_state
+from apps.verdicts.models import Verdict
+
+ARCHIVE_BADGE_COLOURS = {
+    Snapshot.State.ARCHIVED: "#1b7f3b",
+    Snapshot.State.QUEUED: "#666",
+    Snapshot.State.FETCHING: "#1f5fa8",
+    Snapshot.State.FAILED: "#b00020",
+    Snapshot.State.BLOCKED: "#b00020",
+}
+LIVE_VERDICT_STATES = [s for s in Verdict.State.values if s != Verdict.State.RETRACTED]
+
+
+def archive_badge(state: str | None, reason: str = "") -> str:
+    if not state:
+        return format_html('<span class="badge" style="color:#666">not queued</span>')
+    label = Snapshot.State(state).label
+    return format_html(
+        '<span class="badge" title="{}" style="display:inline-block;padding:0 .5em;'
+        'border-radius:.7em;color:#fff;background:{}">{}</span>',
+        reason,
+        ARCHIVE_BADGE_COLOURS.get(state, "#666"),
+        label,
+    )
+
+
+def _verdict_exists(**filters) -> Exists:
+    return Exists(Verdict.objects.filter(claim=OuterRef("pk"), **filters))
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", "Assigned to me"),
+            ("unassigned", "Unassigned"),
+            ("needs_sources", "Needs sources"),
+            ("needs_verdict", "Needs a verdict"),
+            ("needs_review", "Needs review"),
+            ("ready", "Ready to publish"),
+            ("published", "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        open_claims = queryset.filter(status=Claim.Status.OPEN)
+        match self.value():
+            case "mine":
+                return open_claims.filter(assignee=request.user)
+            case "unassigned":
+                return open_claims.filter(assignee__isnull=True)
+            case "needs_sources":
+                return open_claims.exclude(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
+            case "needs_verdict":
+                return open_claims.exclude(_verdict_exists(state__in=LIVE_VERDICT_STATES))
+            case "needs_review":
+                return queryset.filter(_verdict_exists(state=Verdict.State.SUBMITTED))
+            case "ready":
+                return queryset.filter(_verdict_exists(state=Verdict.State.APPROVED))
+            case "published":
+                return queryset.filter(
+                    _verdict_exists(state__in=[Verdict.State.PUBLISHED, Verdict.State.CORRECTED])
+                )
+        return queryset
+
+
+class ClaimChangeList(ChangeList):
+    """Fetch the page's citations (with archive state) and live verdicts in one query each."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        claims = list(self.result_list)
+        ids = [claim.pk for claim in claims]
+        citations = citations_for_claims(ids)
+        verdicts = {
+            v.claim_id: v
+            for v in Verdict.objects.filter(claim_id__in=ids)
+            .exclude(state=Verdict.State.RETRACTED)
+            .only("pk", "claim_id", "state")
+        }
+        for claim in claims:
+            claim.page_citations = citations.get(claim.pk, [])
+            claim.page_verdict = verdicts.get(claim.pk)
+        self.result_list = claims
+
+
+class CitationInline(admin.StackedInline):
+    """Attach a source by URL; saving queues its archiving (apps.sources.services.citation_add)."""
+
+    model = Citation
+    form = CitationForm
+    extra = 1
+    fields = ["url", "stance", "excerpt", "note", "archive", "excerpt_check"]
+    readonly_fields = ["archive", "excerpt_check"]
+    verbose_name = "source"
+    verbose_name_plural = "Sources cited"
+
+    def get_queryset(self, request):
+        return citations_with_archive_state()
+
+    @admin.display(description="Archive")
+    def archive(self, obj: Citation) -> str:
+        if not obj.pk:
+            return "Archived when saved."
+        badge = archive_badge(
+            getattr(obj, "archive_state", None), getattr(obj, "archive_reason", "")
+        )
+        links = ""
+        if obj.snapshot_id and obj.snapshot.state == Snapshot.State.ARCHIVED:
+            links = format_html(
+                ' <a href="{}">snapshot</a> · <a href="{}">text</a> · <a href="{}">WARC</a>'
+                ' <span class="help">sha256 {}…</span>',
+                reverse("admin:sources_snapshot_change", args=[obj.snapshot_id]),
+                reverse("admin:sources_snapshot_text", args=[obj.snapshot_id]),
+                reverse("admin:sources_snapshot_warc", args=[obj.snapshot_id]),
+                obj.snapshot.sha256[:12],
+            )
+        reason = getattr(obj, "archive_reason", "")
+        detail = format_html(" <span class='help'>{}</span>", reason) if reason else ""
+        return format_html("{}{}{}", badge, links, detail)
+
+    @admin.display(description="Excerpt in archived copy")
+    def excerpt_check(self, obj: Citation) -> str:
+        if obj.excerpt_found is None:
+            return "not checked yet"
+        text = "found" if obj.excerpt_found else "NOT found"
+        if obj.excerpt_still_found is False:
+            text += " — source changed since it was cited: excerpt no longer present"
+        return text
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .order_by("username"),
+        required=False,
+        empty_label="(nobody — unassign)",
+    )
 
 
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
     list_display = [
         "short_text",
-        "article",
+        "article_title",
         "score",
         "kind",
+        "assignee",
+        "sources",
+        "archive_status",
+        "verdict_state",
+        "status",
+    ]
+    list_filter = [QueueFilter, "status", "kind", ("assignee", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["text", "article__title"]
+    list_select_related = ["article", "assignee"]
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ["-score", "pk"]
+    autocomplete_fields = ["assignee"]
+    fields = [
+        "in_context",
+        "article_link",
+        "score",
+        "kind",
+        "reason_list",
         "status",
         "assignee",
-        "citation_count",
-    ]
-    list_filter = ["status", "kind"]
-    search_fields = ["text"]
-    list_select_related = ["article", "assignee"]
-    autocomplete_fields = ["assignee"]
-    raw_id_fields = ["article"]
-    readonly_fields = [
-        "article_link",
-        "start",
-        "end",
-        "text",
-        "score",
-        "reason_list",
+        "verdict_panel",
         "created_at",
         "updated_at",
     ]
-    exclude = ["article", "reasons"]
+    readonly_fields = [
+        "in_context",
+        "article_link",
+        "score",
+        "kind",
+        "reason_list",
+        "status",
+        "verdict_panel",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [CitationInline]
+    actions = ["assign_to_me", "assign_to", "mark_not_checkworthy", "reopen"]
 
     def has_add_permission(self, request):
         return False  # claims come from extraction, tied to a span of an article
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_citation_count=Count("citations"))
+    def get_changelist(self, request, **kwargs):
+        return ClaimChangeList
+
+    # --- list columns -------------------------------------------------------------------
 
     @admin.display(description="Claim", ordering="text")
     def short_text(self, obj: Claim) -> str:
         return str(obj)
 
-    @admin.display(description="Citations", ordering="_citation_count")
-    def citation_count(self, obj: Claim) -> int:
-        return obj._citation_count
+    @admin.display(description="Article", ordering="article__title")
+    def article_title(self, obj: Claim) -> str:
+        title = obj.article.title
+        return title if len(title) <= 40 else title[:39] + "…"
+
+    @admin.display(description="Sources")
+    def sources(self, obj: Claim) -> int:
+        return len(getattr(obj, "page_citations", []))
+
+    @admin.display(description="Archive")
+    def archive_status(self, obj: Claim) -> str:
+        citations = getattr(obj, "page_citations", [])
+        if not citations:
+            return "—"
+        archived = sum(c.archive_state == Snapshot.State.ARCHIVED for c in citations)
+        problems = [c for c in citations if c.archive_state in Snapshot.FINAL_STATES[1:]]
+        state = (
+            Snapshot.State.ARCHIVED
+            if archived == len(citations)
+            else (problems[0].archive_state if problems else Snapshot.State.QUEUED)
+        )
+        return format_html(
+            "{} <span class='help'>{}/{}</span>", archive_badge(state), archived, len(citations)
+        )
+
+    @admin.display(description="Verdict")
+    def verdict_state(self, obj: Claim) -> str:
+        verdict = getattr(obj, "page_verdict", None)
+        return verdict.get_state_display() if verdict else "—"
+
+    # --- claim page ---------------------------------------------------------------------
+
+    @admin.display(description="Claim in its paragraph")
+    def in_context(self, obj: Claim) -> str:
+        body = obj.article.body
+        start = body.rfind("\n\n", 0, obj.start)
+        start = 0 if start < 0 else start + 2
+        end = body.find("\n\n", obj.end)
+        end = len(body) if end < 0 else end
+        return format_html(
+            '<div class="claim-context" style="max-width:60em;line-height:1.6;font-size:14px">'
+            '{}<mark id="claim-span" style="background:#fff3c4;border-bottom:2px solid #d9a400">'
+            "{}</mark>{}</div>",
+            body[start : obj.start],
+            body[obj.start : obj.end],
+            body[obj.end : end],
+        )
 
     @admin.display(description="Article")
     def article_link(self, obj: Claim) -> str:
         url = reverse("admin:articles_article_change", args=[obj.article_id])
-        return format_html('<a href="{}">{}</a>', url, obj.article)
+        return format_html(
+            '<a href="{}">{}</a> <span class="help">characters {} to {}</span>',
+            url,
+            obj.article,
+            obj.start,
+            obj.end,
+        )
 
     @admin.display(description="Why it was flagged")
     def reason_list(self, obj: Claim) -> str:
@@ -61,3 +285,106 @@ class ClaimAdmin(SimpleHistoryAdmin):
         return format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in obj.reasons))
         )
+
+    @admin.display(description="Verdict")
+    def verdict_panel(self, obj: Claim) -> str:
+        verdicts = list(
+            obj.verdicts.select_related("rating", "author", "approver").order_by("-created_at")
+        )
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{} — {}</a> <span class="help">by {}{}</span></li>',
+            (
+                (
+                    reverse("admin:verdicts_verdict_change", args=[v.pk]),
+                    v.get_state_display(),
+                    v.rating or "unrated",
+                    v.author,
+                    f", approved by {v.approver}" if v.approver else "",
+                )
+                for v in verdicts
+            ),
+        )
+        live = [v for v in verdicts if v.state != Verdict.State.RETRACTED]
+        add = ""
+        if not live and obj.status == Claim.Status.OPEN:
+            add = format_html(
+                '<a class="button" href="{}?claim={}">Write a verdict</a>',
+                reverse("admin:verdicts_verdict_add"),
+                obj.pk,
+            )
+        return format_html("<ul>{}</ul>{}", rows, add) if verdicts else (add or "—")
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _report(self, request, changed: int, what: str) -> None:
+        self.message_user(request, f"{changed} claim{'s' if changed != 1 else ''} {what}.")
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        try:
+            changed = claims_assign(
+                claim_ids=list(queryset.values_list("pk", flat=True)),
+                assignee=request.user,
+                by=request.user,
+            )
+        except ClaimError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self._report(request, changed, "assigned to you")
+
+    @admin.action(description="Assign to a reviewer…", permissions=["change"])
+    def assign_to(self, request, queryset):
+        if "apply" in request.POST:
+            form = AssignForm(request.POST)
+            if form.is_valid():
+                assignee = form.cleaned_data["assignee"]
+                try:
+                    changed = claims_assign(
+                        claim_ids=list(queryset.values_list("pk", flat=True)),
+                        assignee=assignee,
+                        by=request.user,
+                    )
+                except ClaimError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                    return None
+                self._report(request, changed, f"assigned to {assignee or 'nobody'}")
+                return None
+        else:
+            form = AssignForm()
+        return render(
+            request,
+            "admin/claims/claim/assign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Assign claims",
+                "form": form,
+                "claims": queryset.select_related("article")[:200],
+                "count": queryset.count(),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Mark not check-worthy", permissions=["change"])
+    def mark_not_checkworthy(self, request, queryset):
+        self._set_status(request, queryset, Claim.Status.NOT_CHECKWORTHY, "marked not check-worthy")
+
+    @admin.action(description="Reopen", permissions=["change"])
+    def reopen(self, request, queryset):
+        self._set_status(request, queryset, Claim.Status.OPEN, "reopened")
+
+    def _set_status(self, request, queryset, status: str, what: str) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        try:
+            changed = claims_set_status(claim_ids=ids, status=status, by=request.user)
+        except ClaimError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self._report(request, changed, what)
+        if changed < len(ids):
+            self.message_user(
+                request,
+                f"{len(ids) - changed} left as they were (already so, or a verdict is under way).",
+                messages.WARNING,
+            )

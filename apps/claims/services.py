@@ -115,3 +115,53 @@ def _refresh(claim: Claim, found: ExtractedClaim, changed: dict[int, Claim]) -> 
             setattr(claim, field, value)
             claim.updated_at = timezone.now()
             changed[claim.pk] = claim
+
+
+class ClaimError(Exception):
+    """A claim rule was broken; the message is meant for the user."""
+
+
+def _require_change(by) -> None:
+    if not (by and by.is_active and by.has_perm("claims.change_claim")):
+        raise ClaimError("You are not allowed to change claims.")
+
+
+def claims_assign(*, claim_ids: list[int], assignee, by) -> int:
+    """Put claims in a reviewer's queue (or take them out with assignee=None). Only open claims
+    are assigned; returns how many changed."""
+    _require_change(by)
+    if assignee is not None and not assignee.is_active:
+        raise ClaimError(f"{assignee} is not an active user.")
+    with transaction.atomic():
+        claims = list(
+            Claim.objects.select_for_update()
+            .filter(pk__in=claim_ids, status=Claim.Status.OPEN)
+            .exclude(assignee=assignee)
+        )
+        for claim in claims:
+            claim.assignee = assignee
+            claim._change_reason = f"assigned to {assignee}" if assignee else "unassigned"
+        if claims:
+            bulk_update_with_history(claims, Claim, ["assignee"], default_user=by)
+    return len(claims)
+
+
+def claims_set_status(*, claim_ids: list[int], status: str, by) -> int:
+    """Mark claims not check-worthy, or reopen them. A claim with a live verdict keeps its status:
+    retract or finish the verdict first. Returns how many changed."""
+    _require_change(by)
+    if status not in (Claim.Status.OPEN, Claim.Status.NOT_CHECKWORTHY):
+        raise ClaimError("Claims can only be reopened or marked not check-worthy here.")
+    with transaction.atomic():
+        claims = list(
+            Claim.objects.select_for_update()
+            .filter(pk__in=claim_ids)
+            .exclude(status=status)
+            .exclude(verdicts__state__in=["submitted", "approved", "published", "corrected"])
+        )
+        for claim in claims:
+            claim.status = status
+            claim._change_reason = f"marked {Claim.Status(status).label.lower()}"
+        if claims:
+            bulk_update_with_history(claims, Claim, ["status"], default_user=by)
+    return len(claims)
