@@ -1,8 +1,15 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
+from apps.articles.exceptions import ArticleImportError
+from apps.articles.forms import ArticleImportForm
 from apps.articles.models import Article
+from apps.articles.services import article_import
 from apps.claims.highlight import body_stretches
 from apps.claims.models import Claim
 from apps.claims.selectors import claims_of_article
@@ -32,7 +39,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "origin",
     ]
     date_hierarchy = "imported_at"
-    actions = ["reextract_claims"]
+    actions = ["reextract_claims", "export_report"]
 
     def get_queryset(self, request):
         return (
@@ -86,3 +93,64 @@ class ArticleAdmin(admin.ModelAdmin):
                 f"{result.stale} marked stale.",
                 messages.SUCCESS,
             )
+
+    @admin.action(description="Export verdict report…", permissions=["view"])
+    def export_report(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('api:reports:export')}?ids={ids}")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Adding an article is importing it: pasted text, a file or a URL, with its claims."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            article = self._import(request, form)
+            if article is not None:
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_change", args=[article.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import an article",
+            "form": form,
+            "opts": self.model._meta,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return render(request, "admin/articles/article/import.html", context)
+
+    def _import(self, request, form) -> Article | None:
+        data = form.cleaned_data
+        body, title, canonical_url = data.get("body", ""), data["title"], data["canonical_url"]
+        origin = Article.Origin.FILE if data.get("file") else Article.Origin.TEXT
+        if data.get("url"):
+            from apps.sources.fetch import FetchError
+            from apps.sources.services import url_fetch_text
+
+            try:
+                page = url_fetch_text(url=data["url"])
+            except FetchError as exc:
+                form.add_error("url", f"Could not fetch the page: {exc.reason}")
+                return None
+            body, title = page.text, title or page.title
+            canonical_url, origin = page.final_url, Article.Origin.URL
+        try:
+            article, created = article_import(
+                body=body, title=title, origin=origin, canonical_url=canonical_url, by=request.user
+            )
+        except ArticleImportError as exc:
+            form.add_error(None, str(exc))
+            return None
+        if created:
+            self.message_user(
+                request,
+                f"Imported “{article.title}” with {article.claims.count()} claims.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                f"This text was already imported as “{article.title}”; showing that article.",
+                messages.WARNING,
+            )
+        return article
