@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -40,6 +41,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "imported_at"
     actions = ["reextract_claims", "export_report"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return (

@@ -123,7 +123,7 @@ class CitationInline(admin.StackedInline):
     @admin.display(description="Archive")
     def archive(self, obj: Citation) -> str:
         if not obj.pk:
-            return "Archived when saved."
+            return "Queued for archiving once saved."
         badge = archive_badge(
             getattr(obj, "archive_state", None), getattr(obj, "archive_reason", "")
         )

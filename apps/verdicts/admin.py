@@ -204,6 +204,12 @@ class VerdictAdmin(SimpleHistoryAdmin):
             initial["claim"] = request.GET["claim"]
         return initial
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        """Only drafts are edited in the form; later states change through the workflow buttons."""
+        if obj is not None and obj.state not in services.EDITABLE_STATES:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return bool(obj is None or obj.state == State.DRAFT) and super().has_delete_permission(
             request, obj

@@ -22,7 +22,8 @@ from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
 from apps.verdicts.models import Rating, Verdict
-from apps.verdicts.roles import EDITORS, REVIEWERS
+from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
+from apps.verdicts.scale import rating_scale_seed
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 DEMO_USERS = [
@@ -125,6 +126,8 @@ def demo_load() -> DemoResult:
     except (OSError, ValueError, KeyError) as exc:
         raise DemoError(f"cannot read the demo seeds in {SEEDS}: {exc}") from None
 
+    roles_sync()
+    rating_scale_seed()
     users = demo_users_ensure()
     User = get_user_model()
     by_name = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in DEMO_USERS])}

@@ -39,6 +39,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Browser tests commit data, and each one's flush empties the migration-made rating scale
+    and groups; put them back first."""
+    from apps.verdicts.roles import roles_sync
+    from apps.verdicts.scale import rating_scale_seed
+
+    roles_sync()
+    rating_scale_seed()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -130,22 +130,24 @@ def test_edit_saves_through_the_service(client, reviewer, verdict):
     assert verdict.history.first().history_user == reviewer
 
 
-def test_editing_a_published_verdict_is_refused(client, reviewer, editor, verdict):
+def test_published_verdict_page_is_read_only(client, reviewer, editor, verdict):
     services.verdict_submit(verdict=verdict, by=reviewer)
     services.verdict_approve(verdict=verdict, by=editor)
     services.verdict_publish(verdict=verdict, by=editor)
     verdict.refresh_from_db()
     client.force_login(editor)
+    page = client.get(change_url(verdict)).content.decode()
+    assert 'name="_save"' not in page and 'value="Retract"' in page
     response = client.post(
         change_url(verdict),
         {
+            "summary": "sneaky",
             "expected_version": verdict.version,
             "transitions-TOTAL_FORMS": 0,
             "transitions-INITIAL_FORMS": 0,
         },
     )
-    assert response.status_code == 200
-    assert "cannot be edited" in response.content.decode()
+    assert response.status_code == 403
     verdict.refresh_from_db()
     assert verdict.summary == "Checks out."
 
