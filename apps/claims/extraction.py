@@ -69,7 +69,7 @@ def extract(text: str, *, threshold: float | None = None) -> Extraction:
         raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
     result = Extraction(threshold=threshold)
     block_reasons: dict[int, str | None] = {}
-    for sentence in sentences.segment(text):
+    for sentence in sentences.iter_sentences(text):
         block = sentence.block
         if block.start not in block_reasons:
             block_reasons[block.start] = boilerplate.block_reason(block)

