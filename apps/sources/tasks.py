@@ -5,13 +5,25 @@ to be redelivered; the services' conditional claims make redelivery harmless.
 """
 
 from celery import shared_task
+from celery.signals import task_prerun
+from django.db import close_old_connections
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
+@task_prerun.connect
+def _database_connections_by_django_rules(sender=None, **kwargs) -> None:
+    """Workers keep their database connections between tasks (CELERY_DB_REUSE_MAX stops Celery
+    closing them after every task); drop one that has errored or outlived CONN_MAX_AGE here, as
+    Django does between requests. With CONN_MAX_AGE=0 every task still gets a new connection."""
+    if sender is not None and not getattr(sender.request, "is_eager", False):
+        close_old_connections()
+
+
 @shared_task(bind=True, max_retries=None, **TASK_OPTIONS)
 def snapshot_fetch(self, snapshot_id: int) -> None:
-    """Fetch and archive one snapshot (queue "fetch")."""
+    """Fetch and archive one snapshot (queue "fetch"); small pages have their text extracted
+    here too, bigger ones are handed to `snapshot_extract_text`."""
     from apps.sources.services import SnapshotRetry, snapshot_archive
 
     try:
@@ -22,7 +34,7 @@ def snapshot_fetch(self, snapshot_id: int) -> None:
 
 @shared_task(**TASK_OPTIONS)
 def snapshot_extract_text(snapshot_id: int) -> None:
-    """Extract an archived snapshot's text and check excerpts (CPU work, default queue)."""
+    """Extract a big archived snapshot's text and check excerpts (CPU work, default queue)."""
     from apps.sources.services import snapshot_extract
 
     snapshot_extract(snapshot_id=snapshot_id)
