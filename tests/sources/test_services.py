@@ -174,6 +174,54 @@ def test_archive_html_writes_a_valid_warc_and_checks_excerpts(localweb_allowed, 
     assert citation.source.title == "Article redirected"
 
 
+def test_small_page_text_is_extracted_by_the_fetch_itself(
+    localweb_allowed, reviewer, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """A page under the inline limit is archived and extracted in one task: title, text, the
+    source's title and the waiting citation are stored with the outcome, no extraction task is
+    queued, and the capture costs a claim, the outcome and the citation check."""
+    url = localweb_allowed.url("/html/inline")
+    citation = services.citation_add(
+        claim=ClaimFactory(), url=url, stance="supports", excerpt="4.2 percent", by=reviewer
+    )
+    snapshot = Snapshot.objects.get()
+    # claim; savepoint, outcome, source title, citation check, citations + history, release
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(9):
+        snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
+    assert callbacks == []
+    assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
+    assert "unemployment fell to 4.2 percent in inline" in snapshot.text
+    stored = Snapshot.objects.get(pk=snapshot.pk)
+    assert (stored.title, stored.text) == (snapshot.title, snapshot.text)
+    assert Source.objects.get(pk=snapshot.source_id).title == "Article inline"
+    citation.refresh_from_db()
+    assert (citation.snapshot_id, citation.excerpt_found) == (snapshot.pk, True)
+
+
+def test_page_over_the_inline_limit_is_extracted_by_its_own_task(
+    localweb_allowed, settings, django_capture_on_commit_callbacks
+):
+    settings.ARCHIVE_INLINE_EXTRACT_MAX_BYTES = 1000
+    page = "<html><head><title>Big</title></head><body><p>" + "A long page. " * 400 + "</p>"
+    source = SourceFactory(url=localweb_allowed.page("/inline/big", page))
+    snapshot = services.snapshot_request(source=source, enqueue=False)
+    with django_capture_on_commit_callbacks() as callbacks:
+        snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
+    assert snapshot.state == "archived"
+    assert (snapshot.title, snapshot.text) == ("", "")
+    assert len(callbacks) == 1, "the extraction task is queued"
+    snapshot = services.snapshot_extract(snapshot_id=snapshot.pk)
+    assert snapshot.title == "Big"
+    assert "A long page." in snapshot.text
+
+
+def test_archive_now_extracts_pages_over_the_inline_limit_too(localweb_allowed, settings):
+    settings.ARCHIVE_INLINE_EXTRACT_MAX_BYTES = 1000
+    page = "<html><head><title>Now</title></head><body><p>" + "A long page. " * 400 + "</p>"
+    snapshot = services.snapshot_archive_now(url=localweb_allowed.page("/inline/now", page))
+    assert (snapshot.state, snapshot.title) == ("archived", "Now")
+
+
 def test_archive_text_and_pdf(localweb_allowed):
     text = archive(
         services.snapshot_request(source=SourceFactory(url=localweb_allowed.url("/text")))
