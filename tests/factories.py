@@ -93,3 +93,23 @@ class VerdictFactory(factory.django.DjangoModelFactory):
     rating = factory.LazyFunction(rating)
     summary = "Census figures confirm the number."
     author = None
+
+
+def cite_archived(claim: Claim, **fields) -> Citation:
+    """Cite a freshly archived source on the claim (what publishing requires)."""
+    snapshot = SnapshotFactory()
+    return CitationFactory(claim=claim, source=snapshot.source, snapshot=snapshot, **fields)
+
+
+def verdict_published(
+    claim: Claim, *, author, approver, label: str = "True", summary: str = ""
+) -> Verdict:
+    """A verdict taken through the real workflow to publication."""
+    from apps.verdicts import services
+
+    verdict = services.verdict_create(
+        claim=claim, by=author, rating=rating(label), summary=summary or f"Summary of {claim.pk}."
+    )
+    services.verdict_submit(verdict=verdict, by=author)
+    services.verdict_approve(verdict=verdict, by=approver)
+    return services.verdict_publish(verdict=verdict, by=approver)

@@ -15,7 +15,13 @@ from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot, Source
 from apps.verdicts import services
 from apps.verdicts.models import Verdict
-from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, SnapshotFactory, rating
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    cite_archived,
+    rating,
+    verdict_published,
+)
 
 # Strings that must never reach an anonymous client.
 SECRETS = {
@@ -96,18 +102,12 @@ def bulk_publish(claims: list[Claim], *, author, approver, label: str = "True") 
 
 def cited_claim(article: Article, claim: Claim | None = None, *, note: str = "") -> Claim:
     claim = claim or ClaimFactory(article=article)
-    snapshot = SnapshotFactory()
-    CitationFactory(claim=claim, source=snapshot.source, snapshot=snapshot, note=note)
+    cite_archived(claim, note=note)
     return claim
 
 
 def publish(claim: Claim, *, author, editor, label: str = "True", summary: str = "") -> Verdict:
-    verdict = services.verdict_create(
-        claim=claim, by=author, rating=rating(label), summary=summary or f"Summary of {claim.pk}."
-    )
-    services.verdict_submit(verdict=verdict, by=author)
-    services.verdict_approve(verdict=verdict, by=editor)
-    return services.verdict_publish(verdict=verdict, by=editor)
+    return verdict_published(claim, author=author, approver=editor, label=label, summary=summary)
 
 
 @dataclass

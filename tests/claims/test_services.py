@@ -4,8 +4,7 @@ from apps.articles.services import article_import
 from apps.claims.models import Claim
 from apps.claims.services import claims_extract
 from apps.verdicts.models import Verdict
-from tests.articles.factories import ArticleFactory
-from tests.claims.factories import CitationFactory, ClaimFactory
+from tests.factories import ArticleFactory, CitationFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 

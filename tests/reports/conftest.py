@@ -10,7 +10,12 @@ from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.verdicts import services
 from apps.verdicts.models import Verdict
-from tests.factories import ArticleFactory, CitationFactory, SnapshotFactory, rating
+from tests.factories import (
+    ArticleFactory,
+    cite_archived,
+    rating,
+    verdict_published,
+)
 
 BODY = (
     "Officials say the city had 30,000 residents in 2016.\n\n"
@@ -29,16 +34,11 @@ def claim_on(article: Article, text: str, **extra) -> Claim:
 
 
 def cite(claim: Claim, *, stance: str = "supports", excerpt: str = "30,000 residents"):
-    snapshot = SnapshotFactory()
-    return CitationFactory(claim=claim, source=snapshot.source, snapshot=snapshot,
-                           stance=stance, excerpt=excerpt)  # fmt: skip
+    return cite_archived(claim, stance=stance, excerpt=excerpt)
 
 
 def publish(claim: Claim, *, author, approver, label: str, summary: str) -> Verdict:
-    verdict = services.verdict_create(claim=claim, by=author, rating=rating(label), summary=summary)
-    services.verdict_submit(verdict=verdict, by=author)
-    services.verdict_approve(verdict=verdict, by=approver)
-    return services.verdict_publish(verdict=verdict, by=approver)
+    return verdict_published(claim, author=author, approver=approver, label=label, summary=summary)
 
 
 @dataclass
