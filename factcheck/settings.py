@@ -87,7 +87,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_db("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 0, minimum=0))
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -210,6 +211,9 @@ ARCHIVE_CONTACT_URL = env_str("ARCHIVE_CONTACT_URL", "https://example.org/factch
 ARCHIVE_USER_AGENT = f"FactcheckWorkbench/0.1 (+{ARCHIVE_CONTACT_URL})"
 ARCHIVE_RETRY_MAX_DELAY = env_float("ARCHIVE_RETRY_MAX_DELAY", 600.0, minimum=1.0)
 ARCHIVE_EXTRACT_MAX_BYTES = env_int("ARCHIVE_EXTRACT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+ARCHIVE_INLINE_EXTRACT_MAX_BYTES = env_int(
+    "ARCHIVE_INLINE_EXTRACT_MAX_BYTES", 1024 * 1024, minimum=0
+)
 ARCHIVE_HEALTH_EVERY = CELERY_BEAT_SCHEDULE["check-source-health"]["schedule"]
 if ARCHIVE_STUCK_AFTER <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(

@@ -174,7 +174,7 @@ def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
 def inline_extract_limit() -> int:
     """Payloads up to this many decoded bytes have their text extracted by the fetch task itself
     (no second task, no re-reading the WARC); bigger ones go to the CPU queue."""
-    return getattr(settings, "ARCHIVE_INLINE_EXTRACT_MAX_BYTES", 1024 * 1024)
+    return settings.ARCHIVE_INLINE_EXTRACT_MAX_BYTES
 
 
 # Inline extraction is CPU work under the GIL: two at a time per process use it fully, and the
@@ -184,27 +184,17 @@ _inline_extractions = threading.BoundedSemaphore(2)
 
 
 def _snapshot_claim(snapshot_id: int, now) -> tuple[Snapshot, str, str] | None:
-    """Claim a queued snapshot that is due (QUEUED -> FETCHING, one more attempt) in one
-    UPDATE ... RETURNING; returns the claimed row with its source's URL and title, or None when
+    """Claim a queued snapshot that is due (QUEUED -> FETCHING, one more attempt) with a
+    conditional UPDATE; returns the claimed row with its source's URL and title, or None when
     the row is not ours to fetch (another worker has it, it is done, or its retry is not due)."""
-    snapshots, sources = Snapshot._meta.db_table, Source._meta.db_table
-    names = [field.attname for field in Snapshot._meta.concrete_fields]
-    columns = ", ".join(f"s.{connection.ops.quote_name(name)}" for name in names)
-    sql = (
-        f"UPDATE {snapshots} AS s SET state = %s, started_at = %s, attempts = s.attempts + 1 "
-        f"FROM {sources} AS src WHERE s.id = %s AND s.state = %s AND src.id = s.source_id "
-        "AND (s.retry_at IS NULL OR s.retry_at <= %s) "
-        f"RETURNING {columns}, src.url, src.title"
+    due = Q(retry_at__isnull=True) | Q(retry_at__lte=now + timedelta(seconds=1))
+    claimed = Snapshot.objects.filter(due, pk=snapshot_id, state=State.QUEUED).update(
+        state=State.FETCHING, started_at=now, attempts=F("attempts") + 1
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [State.FETCHING, now, snapshot_id, State.QUEUED, now + timedelta(seconds=1)]
-        )
-        row = cursor.fetchone()
-    if row is None:
+    if not claimed:
         return None
-    *values, url, source_title = row
-    return Snapshot.from_db(connection.alias, names, values), url, source_title
+    snapshot = Snapshot.objects.select_related("source").get(pk=snapshot_id)
+    return snapshot, snapshot.source.url, snapshot.source.title
 
 
 def _text_record(*, snapshot_id: int, source_id: int, extracted, source_title: str | None):

@@ -186,7 +186,7 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
     )
     snapshot = Snapshot.objects.get()
     # claim; savepoint, outcome, source title, citation check, citations + history, release
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(9):
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(10):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert callbacks == []
     assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
