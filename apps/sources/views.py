@@ -8,19 +8,11 @@ so they sit behind the admin login, and they also require the view_snapshot perm
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from apps.sources.downloads import PLAIN_PAGE, locked_down, warc_download
 from apps.sources.models import Snapshot
-from apps.sources.warc import warc_path
-
-LOCKED_DOWN = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self'; sandbox",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 def _snapshot(request, pk: int) -> Snapshot:
@@ -38,22 +30,8 @@ def snapshot_text(request, pk: int):
         "opts": Snapshot._meta,
     }
     response = TemplateResponse(request, "sources/snapshot_text.html", context)
-    for header, value in LOCKED_DOWN.items():
-        response[header] = value
-    return response
+    return locked_down(response, PLAIN_PAGE)
 
 
 def snapshot_warc(request, pk: int):
-    snapshot = _snapshot(request, pk)
-    if not snapshot.warc or not warc_path(snapshot.warc.name).exists():
-        raise Http404("This snapshot has no WARC file.")
-    response = FileResponse(
-        warc_path(snapshot.warc.name).open("rb"),
-        as_attachment=True,
-        filename=f"snapshot-{snapshot.pk}.warc.gz",
-        content_type="application/warc",
-    )
-    response["Content-Encoding"] = "identity"
-    for header, value in LOCKED_DOWN.items():
-        response[header] = value
-    return response
+    return warc_download(_snapshot(request, pk))

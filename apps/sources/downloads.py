@@ -1,0 +1,38 @@
+"""Responses that hand archived material to a browser without letting it render on our origin:
+archived HTML could run scripts with a staff member's session."""
+
+from django.http import FileResponse, Http404, HttpResponse
+
+from apps.sources.models import Snapshot
+from apps.sources.warc import warc_path
+
+NOTHING_RUNS = {
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+PLAIN_PAGE = {
+    **NOTHING_RUNS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self'; sandbox",
+}
+
+
+def locked_down(response: HttpResponse, headers: dict[str, str] = NOTHING_RUNS) -> HttpResponse:
+    for header, value in headers.items():
+        response[header] = value
+    return response
+
+
+def warc_download(snapshot: Snapshot) -> FileResponse:
+    """The snapshot's WARC file as an attachment, byte for byte as stored."""
+    if not snapshot.warc or not warc_path(snapshot.warc.name).exists():
+        raise Http404("This snapshot has no WARC file.")
+    response = FileResponse(
+        warc_path(snapshot.warc.name).open("rb"),
+        as_attachment=True,
+        filename=f"snapshot-{snapshot.pk}.warc.gz",
+        content_type="application/warc",
+    )
+    response["Content-Encoding"] = "identity"
+    return locked_down(response)
