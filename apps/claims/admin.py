@@ -320,38 +320,29 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def _report(self, request, changed: int, what: str) -> None:
         self.message_user(request, f"{changed} claim{'s' if changed != 1 else ''} {what}.")
 
-    @admin.action(description="Assign to me", permissions=["change"])
-    def assign_to_me(self, request, queryset):
+    def _assign(self, request, queryset, assignee) -> None:
         try:
             changed = claims_assign(
                 claim_ids=list(queryset.values_list("pk", flat=True)),
-                assignee=request.user,
+                assignee=assignee,
                 by=request.user,
             )
         except ClaimError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
-        self._report(request, changed, "assigned to you")
+        whom = "you" if assignee == request.user else (assignee or "nobody")
+        self._report(request, changed, f"assigned to {whom}")
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        self._assign(request, queryset, request.user)
 
     @admin.action(description="Assign to a reviewer…", permissions=["change"])
     def assign_to(self, request, queryset):
-        if "apply" in request.POST:
-            form = AssignForm(request.POST)
-            if form.is_valid():
-                assignee = form.cleaned_data["assignee"]
-                try:
-                    changed = claims_assign(
-                        claim_ids=list(queryset.values_list("pk", flat=True)),
-                        assignee=assignee,
-                        by=request.user,
-                    )
-                except ClaimError as exc:
-                    self.message_user(request, str(exc), messages.ERROR)
-                    return None
-                self._report(request, changed, f"assigned to {assignee or 'nobody'}")
-                return None
-        else:
-            form = AssignForm()
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._assign(request, queryset, form.cleaned_data["assignee"])
+            return None
         return render(
             request,
             "admin/claims/claim/assign.html",
