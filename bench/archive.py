@@ -76,7 +76,7 @@ def start_worker(env, queue: str, pool: str, concurrency: int, name: str, log: P
     out = log.open("wb")
     return subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", queue,
+            sys.executable, "-m", "factcheck.worker", "-Q", queue,
             "-P", pool, "-c", str(concurrency), "-n", f"{name}@%h", "--loglevel=WARNING",
             "--without-heartbeat", "--without-gossip", "--without-mingle",
         ],

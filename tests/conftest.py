@@ -91,12 +91,13 @@ def worker_env() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, tmp_path_factory):
-    """A real `celery worker` subprocess (threads pool, both queues) for the whole session."""
+    """A real Celery worker subprocess (factcheck.worker, the lean entry point the compose
+    fetcher uses; threads pool, both queues) for the whole session."""
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "factcheck", "worker",
+                sys.executable, "-m", "factcheck.worker",
                 "-Q", "default,fetch", "-P", "threads", "-c", "8",
                 "--without-heartbeat", "--without-gossip", "--without-mingle",
                 "-n", f"test-{os.getpid()}@%h", "--loglevel=INFO",

@@ -57,7 +57,8 @@ def test_workers_consume_both_queues_and_beat_runs(compose):
         services["beat"]["command"],
     )
     assert worker[:4] == ["celery", "-A", "factcheck", "worker"] and "default" in worker
-    assert fetcher[worker.index("-Q")] == "-Q" and "fetch" in fetcher and "threads" in fetcher
+    assert fetcher[:3] == ["python", "-m", "factcheck.worker"]
+    assert fetcher[fetcher.index("-Q") + 1] == "fetch" and "threads" in fetcher
     assert beat[:4] == ["celery", "-A", "factcheck", "beat"]
     for name in ("worker", "fetcher", "beat"):
         assert services[name]["depends_on"]["web"]["condition"] == "service_healthy"
