@@ -193,17 +193,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "created_at",
         "updated_at",
     ]
-    readonly_fields = [
-        "in_context",
-        "article_link",
-        "score",
-        "kind",
-        "reason_list",
-        "status",
-        "verdict_panel",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = [f for f in fields if f != "assignee"]
     inlines = [CitationInline]
     actions = ["assign_to_me", "assign_to", "mark_not_checkworthy", "reopen"]
 
