@@ -9,7 +9,6 @@ queries per request of each.
 """
 
 import argparse
-import datetime
 import hashlib
 import os
 import socket
@@ -45,12 +44,10 @@ def database_recreate() -> None:
 def article_publish(n_claims: int) -> int:
     """An article with n published claims, each with a cited, archived source (bulk inserts)."""
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
     from apps.articles.models import Article
     from apps.claims.models import Claim
-    from apps.sources.models import Citation, Snapshot, Source
-    from apps.verdicts.models import Rating, Verdict
+    from tests.factories import verdicts_published_bulk
 
     User = get_user_model()
     author = User.objects.create_user("bench-reviewer")
@@ -77,40 +74,7 @@ def article_publish(n_claims: int) -> int:
         )
         start += len(sentence) + 1
     claims = Claim.objects.bulk_create(claims)
-    now = timezone.now()
-    sources = Source.objects.bulk_create(
-        Source(url=f"https://stats.example.org/{c.pk}", domain="stats.example.org", title="Stats")
-        for c in claims
-    )
-    snapshots = Snapshot.objects.bulk_create(
-        Snapshot(
-            source=s,
-            state="archived",
-            sha256=hashlib.sha256(s.url.encode()).hexdigest(),
-            warc=f"archives/{s.pk}.warc.gz",
-            fetched_at=now,
-            http_status=200,
-        )
-        for s in sources
-    )
-    Citation.objects.bulk_create(
-        Citation(claim=c, source=s, snapshot=snap, stance="supports", excerpt="residents")
-        for c, s, snap in zip(claims, sources, snapshots, strict=True)
-    )
-    rating = Rating.objects.get(label="True")
-    Verdict.objects.bulk_create(
-        Verdict(
-            claim=c,
-            rating=rating,
-            summary=f"Census figures confirm claim {i}.",
-            state="published",
-            author=author,
-            approver=approver,
-            approved_at=now,
-            published_at=now - datetime.timedelta(seconds=i),
-        )
-        for i, c in enumerate(claims)
-    )
+    verdicts_published_bulk(claims, author=author, approver=approver)
     return article.pk
 
 

@@ -1,5 +1,6 @@
 """factory-boy factories for the core models, shared by every test package."""
 
+import datetime
 import hashlib
 
 import factory
@@ -113,3 +114,42 @@ def verdict_published(
     services.verdict_submit(verdict=verdict, by=author)
     services.verdict_approve(verdict=verdict, by=approver)
     return services.verdict_publish(verdict=verdict, by=approver)
+
+
+def verdicts_published_bulk(claims: list[Claim], *, author, approver, label: str = "True") -> None:
+    """Published verdicts with an archived, cited source for each claim, straight into the
+    tables (the services are exercised elsewhere; this is for large sets)."""
+    now = timezone.now()
+    sources = Source.objects.bulk_create(
+        Source(url=f"https://stats.example.org/{c.article_id}/{c.pk}", domain="stats.example.org")
+        for c in claims
+    )
+    snapshots = Snapshot.objects.bulk_create(
+        Snapshot(
+            source=s,
+            state=Snapshot.State.ARCHIVED,
+            sha256=hashlib.sha256(s.url.encode()).hexdigest(),
+            warc=f"archives/{s.pk}.warc.gz",
+            fetched_at=now,
+            http_status=200,
+        )
+        for s in sources
+    )
+    Citation.objects.bulk_create(
+        Citation(claim=c, source=s, snapshot=snap, stance="supports", excerpt="residents")
+        for c, s, snap in zip(claims, sources, snapshots, strict=True)
+    )
+    r = rating(label)
+    Verdict.objects.bulk_create(
+        Verdict(
+            claim=c,
+            rating=r,
+            summary=f"Checked claim {c.pk}.",
+            state=Verdict.State.PUBLISHED,
+            author=author,
+            approver=approver,
+            approved_at=now,
+            published_at=now - datetime.timedelta(seconds=i),
+        )
+        for i, c in enumerate(claims)
+    )

@@ -2,17 +2,14 @@
 and bulk builders for large claim sets."""
 
 import datetime
-import hashlib
 import itertools
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.articles.models import Article
 from apps.claims.models import Claim
-from apps.sources.models import Citation, Snapshot, Source
 from apps.verdicts import services
 from apps.verdicts.models import Verdict
 from tests.factories import (
@@ -59,45 +56,6 @@ def claims_for(article: Article, n: int) -> list[Claim]:
         claims.append(ClaimFactory.build(article=article, start=start, end=end))
         start = end + 1
     return Claim.objects.bulk_create(claims)
-
-
-def bulk_publish(claims: list[Claim], *, author, approver, label: str = "True") -> None:
-    """Published verdicts with an archived, cited source for each claim, straight into the
-    tables (the services are exercised elsewhere; this is for large sets)."""
-    now = timezone.now()
-    sources = Source.objects.bulk_create(
-        Source(url=f"https://stats.example.org/{c.article_id}/{c.pk}", domain="stats.example.org")
-        for c in claims
-    )
-    snapshots = Snapshot.objects.bulk_create(
-        Snapshot(
-            source=s,
-            state=Snapshot.State.ARCHIVED,
-            sha256=hashlib.sha256(s.url.encode()).hexdigest(),
-            warc=f"archives/{s.pk}.warc.gz",
-            fetched_at=now,
-            http_status=200,
-        )
-        for s in sources
-    )
-    Citation.objects.bulk_create(
-        Citation(claim=c, source=s, snapshot=snap, stance="supports", excerpt="residents")
-        for c, s, snap in zip(claims, sources, snapshots, strict=True)
-    )
-    r = rating(label)
-    Verdict.objects.bulk_create(
-        Verdict(
-            claim=c,
-            rating=r,
-            summary=f"Checked claim {c.pk}.",
-            state=Verdict.State.PUBLISHED,
-            author=author,
-            approver=approver,
-            approved_at=now,
-            published_at=now - datetime.timedelta(seconds=i),
-        )
-        for i, c in enumerate(claims)
-    )
 
 
 def cited_claim(article: Article, claim: Claim | None = None, *, note: str = "") -> Claim:

@@ -4,14 +4,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import article_with_sentences, bulk_publish, claims_for
+from tests.api.conftest import article_with_sentences, claims_for
+from tests.factories import verdicts_published_bulk
 
 pytestmark = pytest.mark.django_db
 
 
 def published_article(n: int, *, reviewer, editor):
     article = article_with_sentences(n)
-    bulk_publish(claims_for(article, n), author=reviewer, approver=editor)
+    verdicts_published_bulk(claims_for(article, n), author=reviewer, approver=editor)
     return article
 
 
