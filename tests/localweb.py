@@ -13,6 +13,8 @@ the in-process fetcher reach it: ARCHIVE_ALLOWED_NETWORKS=127.0.0.0/8 and its po
 Fixed routes:
   /html/<slug>            a small article page (title "Article <slug>")
   /slow/<slug>            the same after a 1 s pause
+  /news/<slug>            a realistic news page (~25 kB: menus, article, related links, scripts)
+  /news-slow/<slug>       the same after a 1 s pause
   /text                   text/plain
   /pdf                    a tiny PDF
   /redirect/<n>           n redirects, then /html/redirected
@@ -27,8 +29,10 @@ Fixed routes:
   /changing               a page whose text changes on every request
 """
 
+import functools
 import gzip
 import html
+import random
 import socket
 import threading
 import time
@@ -65,6 +69,85 @@ PDF = (
 def article_html(slug: str, title: str | None = None) -> bytes:
     title = title or f"Article {slug}"
     return ARTICLE.format(title=html.escape(title), slug=html.escape(slug)).encode()
+
+
+_SECTIONS = ["World", "Politics", "Business", "Economy", "Science", "Health", "Climate", "Sport",
+             "Culture", "Opinion", "Technology", "Education", "Local", "Fact check"]  # fmt: skip
+_SENTENCES = [
+    "The ministry said the programme had reached {n} households by the end of the year.",
+    "Unemployment in the region fell to {p} percent, according to the statistics office.",
+    "Critics argued that the figures exclude people who have stopped looking for work.",
+    "The council voted {n} to {m} in favour of the proposal on Tuesday evening.",
+    "Officials did not respond to repeated requests for comment before publication.",
+    "Prices rose by {p} percent over the twelve months to March, the fastest pace since {y}.",
+    "The report, published on Monday, is based on interviews with {n} residents.",
+    "Opposition leaders called the announcement a distraction from the budget shortfall.",
+    "Researchers at the university found that emissions fell by {p} percent between {y} and 2023.",
+    "The company said it would create {n} jobs over the next three years.",
+    "Hospital waiting lists have grown by a third since {y}, the health service confirmed.",
+    "Residents told reporters that the changes had not yet reached their neighbourhood.",
+]
+
+
+@functools.lru_cache(maxsize=4096)
+def news_html(slug: str) -> bytes:
+    """A news article page shaped like real ones: head full of meta tags and scripts, a big
+    navigation menu, the article, a related-links rail, a newsletter box and a long footer."""
+    rng = random.Random(slug)
+    esc = html.escape
+
+    def sentence() -> str:
+        template = rng.choice(_SENTENCES)
+        values = {"n": rng.randint(12, 4000), "m": rng.randint(1, 11),
+                  "p": round(rng.uniform(0.5, 12), 1), "y": rng.randint(1990, 2019)}  # fmt: skip
+        return template.format(**values)
+
+    title = f"{rng.choice(_SECTIONS)}: what the new figures say about {esc(slug)}"
+    head = "".join(
+        f'<meta property="og:{k}" content="{esc(v)}">'
+        for k, v in [("title", title), ("type", "article"), ("site_name", "Local News")]
+    ) + "".join(f'<link rel="preload" href="/static/app.{i}.js" as="script">' for i in range(6))
+    menu = "".join(
+        f'<li><a href="/{section.lower().replace(" ", "-")}/{i}">{section} {i}</a></li>'
+        for section in _SECTIONS
+        for i in range(1, 4)
+    )
+    paragraphs = "".join(
+        "<p>" + " ".join(sentence() for _ in range(rng.randint(2, 4))) + "</p>"
+        for _ in range(rng.randint(10, 14))
+    )
+    related = "".join(
+        f'<li><a href="/news/related-{rng.randint(1, 10**6)}">{esc(sentence()[:70])}</a></li>'
+        for _ in range(10)
+    )
+    footer = "".join(f'<a href="/about/{i}">About page {i}</a> ' for i in range(40))
+    script = "window.dataLayer=window.dataLayer||[];" + "".join(
+        f"dataLayer.push({{event:'view',slot:{i},section:'{rng.choice(_SECTIONS)}'}});"
+        for i in range(60)
+    )
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title} | Local News</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="description" content="{esc(sentence())}">{head}
+<script>{script}</script><style>body{{font-family:serif}} .promo{{display:none}}</style></head>
+<body><div class="cookie-banner">We use cookies to improve your experience.
+<button>Accept</button></div>
+<header><a class="logo" href="/">Local News</a><nav><ul>{menu}</ul></nav>
+<form action="/search"><input name="q" placeholder="Search"></form></header>
+<main><article><h1>{title}</h1>
+<p class="byline">By A. Reporter and B. Writer, {rng.randint(1, 28)} March 2024</p>
+<figure><img src="/img/{esc(slug)}.jpg" alt="A street in the city centre">
+<figcaption>A street in the city centre. Photo: Agency</figcaption></figure>
+{paragraphs}
+<aside class="promo"><p>Sign up for our morning briefing.</p></aside>
+</article>
+<section class="related"><h2>Related stories</h2><ul>{related}</ul></section>
+<section class="newsletter"><h2>Newsletter</h2><p>The day's news in your inbox.</p>
+<form><input type="email"><button>Subscribe</button></form></section></main>
+<footer><p>{footer}</p><p>Copyright Local News. Contact: newsroom@example.org</p></footer>
+<script src="/static/app.0.js" async></script></body></html>
+"""
+    return page.encode()
 
 
 class LocalWeb:
@@ -121,6 +204,9 @@ class LocalWeb:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: a burst of new connections overflows it and
+    # the kernel drops SYNs, which clients retry only after a second. Real servers queue more.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         pass  # clients hang up on purpose (size limits, deadlines); that is not a server error
@@ -129,6 +215,9 @@ class _QuietServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     web: LocalWeb
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the body of a reply on a
+    # kept-alive connection waits for the client's delayed ACK (40 ms). Web servers turn it off.
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # keep test output quiet
         pass
@@ -161,6 +250,10 @@ class _Handler(BaseHTTPRequestHandler):
             if head == "slow":
                 time.sleep(1.0)
                 return self._send(200, article_html(segments[1] if len(segments) > 1 else "x"))
+            if head in ("news", "news-slow"):
+                if head == "news-slow":
+                    time.sleep(1.0)
+                return self._send(200, news_html(segments[1] if len(segments) > 1 else "x"))
             if head == "text":
                 return self._send(200, b"Plain text source.\nLine two.\n", "text/plain")
             if head == "pdf":
