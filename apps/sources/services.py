@@ -177,51 +177,89 @@ def inline_extract_limit() -> int:
     return settings.ARCHIVE_INLINE_EXTRACT_MAX_BYTES
 
 
-# Inline extraction is CPU work under the GIL: two at a time per process use it fully, and the
-# cap bounds a fetch worker's memory (an lxml tree is several times its page) however many
-# threads it runs.
-_inline_extractions = threading.BoundedSemaphore(2)
+# Inline extraction is CPU work under the GIL, so a second one at a time in the same process gains
+# nothing; one at a time also bounds a fetch worker's memory (an lxml tree is several times its
+# page) however many threads it runs. A plain lock: a Semaphore's Python-level Condition showed up
+# in profiles of busy fetch workers.
+_inline_extraction = threading.Lock()
 
 
-def _snapshot_claim(snapshot_id: int, now) -> tuple[Snapshot, str, str] | None:
-    """Claim a queued snapshot that is due (QUEUED -> FETCHING, one more attempt) with a
-    conditional UPDATE; returns the claimed row with its source's URL and title, or None when
-    the row is not ours to fetch (another worker has it, it is done, or its retry is not due)."""
-    due = Q(retry_at__isnull=True) | Q(retry_at__lte=now + timedelta(seconds=1))
-    claimed = Snapshot.objects.filter(due, pk=snapshot_id, state=State.QUEUED).update(
-        state=State.FETCHING, started_at=now, attempts=F("attempts") + 1
+def _db(field: str, value):
+    """value as the database takes it for Snapshot.<field> (SQLite stores datetimes as text)."""
+    return Snapshot._meta.get_field(field).get_db_prep_save(value, connection)
+
+
+def _snapshot_claim(snapshot_id: int, now) -> Snapshot | None:
+    """Claim a queued snapshot that is due (QUEUED -> FETCHING, one more attempt) and return the
+    claimed row, with its source's URL and title as `source_url` and `source_title`; None when the
+    row is not ours to fetch (another worker has it, it is done, or its retry is not due).
+
+    One conditional UPDATE ... RETURNING (PostgreSQL, and SQLite since 3.35). Claim and outcome
+    run once per capture, and as ORM update-then-select they were two round trips and about half
+    of a small page's capture CPU (bench/archive.py)."""
+    table, sources = Snapshot._meta.db_table, Source._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in Snapshot._meta.concrete_fields)
+    source_of = f"FROM {sources} WHERE {sources}.id = {table}.source_id"
+    sql = (
+        f"UPDATE {table} SET state = %s, started_at = %s, attempts = attempts + 1 "
+        "WHERE id = %s AND state = %s AND (retry_at IS NULL OR retry_at <= %s) "
+        f"RETURNING {columns}, (SELECT url {source_of}) AS source_url, "
+        f"(SELECT title {source_of}) AS source_title"
     )
-    if not claimed:
-        return None
-    snapshot = Snapshot.objects.select_related("source").get(pk=snapshot_id)
-    return snapshot, snapshot.source.url, snapshot.source.title
+    due = now + timedelta(seconds=1)
+    params = [
+        State.FETCHING,
+        _db("started_at", now),
+        snapshot_id,
+        State.QUEUED,
+        _db("retry_at", due),
+    ]
+    claimed = list(Snapshot.objects.raw(sql, params))
+    return claimed[0] if claimed else None
 
 
-def _text_record(*, snapshot_id: int, source_id: int, extracted, source_title: str | None):
-    """Store the title on the source if it has none, and check the excerpts of the citations
-    made against this snapshot (or still waiting for one). Call inside a transaction.
-
-    This runs once per capture, so its common case (no citation waiting, as for a link-health
-    or re-archive capture) is two plain statements; the ORM's per-query cost (~0.5 ms) was a
-    measurable part of each capture."""
-    sources, citations = Source._meta.db_table, Citation._meta.db_table
+def _snapshot_outcome(snapshot_id: int, claimed_at, fields: dict) -> bool | None:
+    """Record an outcome on the row if it is still our claim (FETCHING since claimed_at).
+    None when it is not ours any more; otherwise whether citations of the source wait for this
+    capture (made against it, or before any capture), in the same statement."""
+    table, citations = Snapshot._meta.db_table, Citation._meta.db_table
+    quote = connection.ops.quote_name
+    assignments = ", ".join(
+        f"{quote(Snapshot._meta.get_field(name).column)} = %s" for name in fields
+    )
+    sql = (
+        f"UPDATE {table} SET {assignments} WHERE id = %s AND state = %s AND started_at = %s "
+        f"RETURNING EXISTS (SELECT 1 FROM {citations} WHERE {citations}.source_id = "
+        f"{table}.source_id AND ({citations}.snapshot_id IS NULL "
+        f"OR {citations}.snapshot_id = {table}.id))"
+    )
+    params = [_db(name, value) for name, value in fields.items()]
+    params += [snapshot_id, State.FETCHING, _db("started_at", claimed_at)]
     with connection.cursor() as cursor:
-        if extracted.title and not source_title:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
+
+
+def _text_record(
+    *, snapshot_id: int, source_id: int, extracted, source_title: str, pending: bool | None = None
+):
+    """Store the title on the source if it has none, and check the excerpts of the citations
+    made against this snapshot (or still waiting for one). Call inside a transaction; `pending`
+    says whether any such citation exists, when the caller already knows."""
+    if extracted.title and not source_title:  # in SQL for the reason given at _snapshot_claim
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {sources} SET title = %s WHERE id = %s AND title = ''",
-                [extracted.title, source_id],
+                f"UPDATE {Source._meta.db_table} SET title = %s WHERE id = %s AND title = ''",
+                [extracted.title[:500], source_id],
             )
-        cursor.execute(
-            f"SELECT 1 FROM {citations} WHERE source_id = %s "
-            "AND (snapshot_id IS NULL OR snapshot_id = %s) LIMIT 1",
-            [source_id, snapshot_id],
-        )
-        if cursor.fetchone() is None:
-            return
-    pending = Citation.objects.select_for_update().filter(
-        Q(snapshot__isnull=True) | Q(snapshot_id=snapshot_id), source_id=source_id
-    )
-    for citation in pending:
+    waiting = Q(snapshot__isnull=True) | Q(snapshot_id=snapshot_id)
+    if pending is None:
+        pending = Citation.objects.filter(waiting, source_id=source_id).exists()
+    if not pending:
+        return
+    for citation in Citation.objects.select_for_update().filter(waiting, source_id=source_id):
         citation.snapshot_id = snapshot_id
         citation.excerpt_found = excerpt_match(citation.excerpt, extracted.text)
         citation.save(update_fields=["snapshot", "excerpt_found"])
@@ -236,33 +274,34 @@ def snapshot_archive(
     off: then the caller extracts). Raises SnapshotRetry after putting the row back in the queue
     on a transient error."""
     now = timezone.now()
-    claim = _snapshot_claim(snapshot_id, now)
-    if claim is None:
+    snapshot = _snapshot_claim(snapshot_id, now)
+    if snapshot is None:
         return Snapshot.objects.filter(pk=snapshot_id).first()
-    snapshot, url, source_title = claim
+    url = snapshot.source_url
 
     def finish(extracted=None, **fields) -> bool:
         """Record the outcome if the row is still ours (same claim), in memory too."""
-        row = Snapshot.objects.filter(pk=snapshot_id, state=State.FETCHING, started_at=now)
         if extracted is None:
-            done = row.update(**fields)
+            done = _snapshot_outcome(snapshot_id, now, fields) is not None
         else:
             fields.update(title=extracted.title, text=extracted.text)
             with transaction.atomic():
-                done = row.update(**fields)
+                pending = _snapshot_outcome(snapshot_id, now, fields)
+                done = pending is not None
                 if done:
                     _text_record(
                         snapshot_id=snapshot_id,
                         source_id=snapshot.source_id,
                         extracted=extracted,
-                        source_title=source_title,
+                        source_title=snapshot.source_title,
+                        pending=pending,
                     )
         if done and extract_later and extracted is None and fields.get("state") == State.ARCHIVED:
             _enqueue_extract(snapshot_id)
         if done:
             for name, value in fields.items():
                 setattr(snapshot, name, value)
-        return bool(done)
+        return done
 
     limit = inline_extract_limit()
     try:
@@ -299,7 +338,7 @@ def snapshot_archive(
         extracted = None
         if result.size <= limit:  # the whole payload is in result.head
             mime_type, charset = split_content_type(result.content_type)
-            with _inline_extractions:
+            with _inline_extraction:
                 extracted = text_extract(
                     payload=result.head, mime_type=mime_type, charset=charset, url=result.final_url
                 )

@@ -8,6 +8,8 @@ from celery import shared_task
 from celery.signals import task_prerun
 from django.db import close_old_connections
 
+from apps.sources import services
+
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
@@ -24,41 +26,31 @@ def _database_connections_by_django_rules(sender=None, **kwargs) -> None:
 def snapshot_fetch(self, snapshot_id: int) -> None:
     """Fetch and archive one snapshot (queue "fetch"); small pages have their text extracted
     here too, bigger ones are handed to `snapshot_extract_text`."""
-    from apps.sources.services import SnapshotRetry, snapshot_archive
-
     try:
-        snapshot_archive(snapshot_id=snapshot_id)
-    except SnapshotRetry as exc:
+        services.snapshot_archive(snapshot_id=snapshot_id)
+    except services.SnapshotRetry as exc:
         raise self.retry(countdown=exc.delay) from None
 
 
 @shared_task(**TASK_OPTIONS)
 def snapshot_extract_text(snapshot_id: int) -> None:
     """Extract a big archived snapshot's text and check excerpts (CPU work, default queue)."""
-    from apps.sources.services import snapshot_extract
-
-    snapshot_extract(snapshot_id=snapshot_id)
+    services.snapshot_extract(snapshot_id=snapshot_id)
 
 
 @shared_task(**TASK_OPTIONS)
 def snapshots_requeue_stuck() -> int:
     """Beat: re-queue captures the broker or a dead worker lost."""
-    from apps.sources.services import snapshots_requeue_stuck as requeue
-
-    return requeue()
+    return services.snapshots_requeue_stuck()
 
 
 @shared_task(**TASK_OPTIONS)
 def sources_check_health() -> int:
     """Beat: queue a health check for each archived source that is due."""
-    from apps.sources.services import sources_check_health as check
-
-    return check()
+    return services.sources_check_health()
 
 
 @shared_task(**TASK_OPTIONS)
 def source_check_health(source_id: int) -> None:
     """Re-fetch one source and record live / changed / dead (queue "fetch")."""
-    from apps.sources.services import source_check_health as check
-
-    check(source_id=source_id)
+    services.source_check_health(source_id=source_id)

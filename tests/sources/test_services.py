@@ -179,14 +179,15 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
 ):
     """A page under the inline limit is archived and extracted in one task: title, text, the
     source's title and the waiting citation are stored with the outcome, no extraction task is
-    queued, and the capture costs a claim, the outcome and the citation check."""
+    queued, and the capture costs one statement to claim it and one for the outcome (which also
+    says whether citations wait), then the title and the citation."""
     url = localweb_allowed.url("/html/inline")
     citation = services.citation_add(
         claim=ClaimFactory(), url=url, stance="supports", excerpt="4.2 percent", by=reviewer
     )
     snapshot = Snapshot.objects.get()
-    # claim; savepoint, outcome, source title, citation check, citations + history, release
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(10):
+    # claim; savepoint, outcome, source title, citations + history, release
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(8):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert callbacks == []
     assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
