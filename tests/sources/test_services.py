@@ -199,6 +199,41 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
     assert (citation.snapshot_id, citation.excerpt_found) == (snapshot.pk, True)
 
 
+def test_capture_without_waiting_citations_skips_the_transaction(
+    localweb_allowed, django_assert_num_queries
+):
+    """A re-archive (no citation waits for it) records its outcome and the source's title as two
+    statements, after the one that claims it."""
+    source = SourceFactory(url=localweb_allowed.url("/news/plain-capture"), title="")
+    snapshot = services.snapshot_request(source=source, enqueue=False)
+    with django_assert_num_queries(3):
+        snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
+    assert snapshot.state == "archived" and snapshot.text
+    assert Source.objects.get(pk=source.pk).title == snapshot.title != ""
+
+
+def test_citation_made_while_the_page_is_fetched_is_checked_against_it(localweb_allowed, reviewer):
+    """The claim saw no waiting citation; one added during the fetch is still attached."""
+    url = f"http://news.test:{localweb_allowed.port}/html/late-citation"
+    source = services.source_get_or_create(url=url)
+    snapshot = services.snapshot_request(source=source, enqueue=False)
+    made = []
+
+    def resolver(host, port):
+        made.append(
+            Citation.objects.create(
+                claim=ClaimFactory(), source=source, stance="supports", excerpt="4.2 percent",
+                added_by=reviewer,
+            )
+        )  # fmt: skip
+        return ["127.0.0.1"]
+
+    snapshot = services.snapshot_archive(snapshot_id=snapshot.pk, resolver=resolver)
+    assert snapshot.state == "archived"
+    made[0].refresh_from_db()
+    assert (made[0].snapshot_id, made[0].excerpt_found) == (snapshot.pk, True)
+
+
 def test_page_over_the_inline_limit_is_extracted_by_its_own_task(
     localweb_allowed, settings, django_capture_on_commit_callbacks
 ):
