@@ -157,6 +157,7 @@ class LocalWeb:
         self.pages: dict[str, tuple[int, str, bytes, dict]] = {}
         self.hits: dict[str, int] = defaultdict(int)
         self.user_agents: list[str] = []
+        self.connections = 0
         self._lock = threading.Lock()
         self._bomb: bytes | None = None
         handler = type("Handler", (_Handler,), {"web": self})
@@ -221,6 +222,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # keep test output quiet
         pass
+
+    def setup(self):
+        super().setup()
+        with self.web._lock:
+            self.web.connections += 1
 
     def _send(self, status, body=b"", content_type="text/html; charset=utf-8", headers=None):
         self.send_response(status)

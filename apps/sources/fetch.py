@@ -9,6 +9,10 @@ How it stays safe (see addresses.py for the policy itself):
   answer is a forbidden address, and connects to an address it has just checked. httpx never does
   its own lookup, and TLS still uses the host name for SNI and certificate checks.
 * Proxy environment variables are ignored (trust_env=False and our own transport).
+* Each thread keeps its client between fetches (`_Session`), so fetching many pages from one site
+  reuses keep-alive connections, each made by the backend above to an address it checked for
+  that host. The kept connections are dropped whenever the address policy changes, after any
+  failed fetch, and always when the caller brings its own resolver.
 * Every socket read and write is bounded by the connect/read timeouts *and* by a total deadline,
   so a server that drips one byte every few seconds cannot hold a worker.
 * The body is streamed to a temporary file, never held in memory; Content-Length, the bytes
@@ -23,9 +27,11 @@ import os
 import socket
 import ssl
 import tempfile
+import threading
 import time
 import zlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +47,9 @@ from apps.sources.addresses import AddressRefused, address_check, host_literal, 
 Resolver = Callable[[str, int], list[str]]
 
 CHUNK = 64 * 1024
+# Below the 5 s idle timeout of common servers (Apache's default), so a kept connection is rarely
+# closed by the server just as we reuse it.
+KEEPALIVE_SECONDS = 4.0
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524}
 
@@ -94,14 +103,15 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose every operation also respects the fetch's total deadline."""
+    """A socket stream whose every operation also respects the current fetch's total deadline
+    (read from the backend that made it, since a kept-alive connection serves several fetches)."""
 
-    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+    def __init__(self, stream: httpcore.NetworkStream, backend: "_GuardedBackend"):
         self._stream = stream
-        self._deadline = deadline
+        self._backend = backend
 
     def _timeout(self, timeout: float | None, exc_class) -> float:
-        remaining = self._deadline - time.monotonic()
+        remaining = self._backend.deadline - time.monotonic()
         if remaining <= 0:
             raise exc_class("total deadline passed")
         return remaining if timeout is None else min(timeout, remaining)
@@ -118,7 +128,7 @@ class _DeadlineStream(httpcore.NetworkStream):
     def start_tls(self, ssl_context, server_hostname=None, timeout=None):
         timeout = self._timeout(timeout, httpcore.ConnectTimeout)
         return _DeadlineStream(
-            self._stream.start_tls(ssl_context, server_hostname, timeout), self._deadline
+            self._stream.start_tls(ssl_context, server_hostname, timeout), self._backend
         )
 
     def get_extra_info(self, info: str):
@@ -128,16 +138,15 @@ class _DeadlineStream(httpcore.NetworkStream):
 class _GuardedBackend(httpcore.SyncBackend):
     """Resolve once, check every answer, connect only to a checked address."""
 
-    def __init__(self, resolver: Resolver, deadline: float):
+    def __init__(self, resolver: Resolver | None):
         self._resolver = resolver
-        self._deadline = deadline
-        self.peer: str = ""
+        self.deadline = 0.0
 
     def _addresses(self, host: str, port: int) -> list[str]:
         literal = host_literal(host)
         if literal is not None:
             return [str(address_check(literal))]
-        answers = self._resolver(host, port)
+        answers = (self._resolver or system_resolver)(host, port)
         if not answers:
             raise FetchError(f"host not found: {host}")
         return [str(address_check(answer)) for answer in answers]
@@ -145,7 +154,7 @@ class _GuardedBackend(httpcore.SyncBackend):
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         error: Exception | None = None
         for address in self._addresses(host, port):
-            remaining = self._deadline - time.monotonic()
+            remaining = self.deadline - time.monotonic()
             if remaining <= 0:
                 raise httpcore.ConnectTimeout("total deadline passed")
             try:
@@ -159,8 +168,7 @@ class _GuardedBackend(httpcore.SyncBackend):
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
                 continue
-            self.peer = address
-            return _DeadlineStream(stream, self._deadline)
+            return _DeadlineStream(stream, self)
         raise error  # type: ignore[misc]
 
 
@@ -175,7 +183,8 @@ class _GuardedTransport(httpx.HTTPTransport):
         super().__init__(verify=_ssl_context(), trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
             ssl_context=_ssl_context(),
-            max_connections=2,
+            max_connections=4,
+            keepalive_expiry=KEEPALIVE_SECONDS,
             http1=True,
             http2=False,
             retries=0,
@@ -282,6 +291,53 @@ def _temp_dir() -> Path:
     return path
 
 
+class _Session:
+    """A thread's guarded client, kept between fetches for its keep-alive connections."""
+
+    def __init__(self, resolver: Resolver | None, policy: tuple):
+        self.backend = _GuardedBackend(resolver)
+        self.client = httpx.Client(
+            transport=_GuardedTransport(self.backend), trust_env=False, follow_redirects=False
+        )
+        self.policy = policy
+
+    def close(self) -> None:
+        self.client.close()
+
+
+_sessions = threading.local()
+
+
+def _policy() -> tuple:
+    """What a kept connection was checked against: when it changes, the connections go."""
+    return (tuple(settings.ARCHIVE_ALLOWED_NETWORKS), tuple(settings.ARCHIVE_ALLOWED_PORTS))
+
+
+@contextmanager
+def _session(resolver: Resolver | None):
+    """The calling thread's session (a new one-off session for a caller's own resolver). A fetch
+    that fails drops the session, so no connection in an unknown state is ever reused."""
+    if resolver is not None:
+        session = _Session(resolver, ())
+        try:
+            yield session
+        finally:
+            session.close()
+        return
+    policy = _policy()
+    session = getattr(_sessions, "current", None)
+    if session is None or session.policy != policy:
+        if session is not None:
+            session.close()
+        session = _sessions.current = _Session(None, policy)
+    try:
+        yield session
+    except BaseException:
+        _sessions.current = None
+        session.close()
+        raise
+
+
 def fetch_url(
     url: str,
     *,
@@ -293,11 +349,17 @@ def fetch_url(
     a temporary file (use the result as a context manager to remove it). Raises a FetchError
     subclass otherwise. `keep_head` keeps that many decoded bytes in memory for text extraction.
     """
-    max_bytes = max_bytes or settings.ARCHIVE_MAX_BYTES
+    with _session(resolver) as session:
+        return _fetch(
+            session, url, keep_head=keep_head, max_bytes=max_bytes or settings.ARCHIVE_MAX_BYTES
+        )
+
+
+def _fetch(session: _Session, url: str, *, keep_head: int, max_bytes: int) -> FetchResult:
     total = settings.ARCHIVE_TOTAL_TIMEOUT
-    started = time.monotonic()
-    deadline = started + total
-    backend = _GuardedBackend(resolver or system_resolver, deadline)
+    deadline = time.monotonic() + total
+    session.backend.deadline = deadline
+    client = session.client
     timeout = httpx.Timeout(
         connect=settings.ARCHIVE_CONNECT_TIMEOUT,
         read=settings.ARCHIVE_READ_TIMEOUT,
@@ -309,55 +371,46 @@ def fetch_url(
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8",
         "Accept-Encoding": "gzip, deflate",
     }
-    client = httpx.Client(
-        transport=_GuardedTransport(backend),
-        trust_env=False,
-        follow_redirects=False,
-        timeout=timeout,
-        headers=headers,
-    )
     current = url
     redirects: list[str] = []
     seen: set[str] = set()
     try:
-        with client:
-            for _hop in range(settings.ARCHIVE_MAX_REDIRECTS + 1):
-                try:
-                    url_check(current)
-                except AddressRefused as exc:
-                    raise BlockedError(exc.reason) from None
-                current = str(httpx.URL(current))
-                seen.add(current)
-                with client.stream("GET", current) as response:
-                    status = response.status_code
-                    if status in REDIRECT_STATUSES:
-                        location = response.headers.get("location", "").strip()
-                        if not location:
-                            raise RedirectError(f"HTTP {status} without a Location", status=status)
-                        target = urljoin(str(response.url), location).split("#", 1)[0]
-                        if target in seen or str(httpx.URL(target)) in seen:
-                            raise RedirectError("redirect loop", status=status)
-                        redirects.append(current)
-                        current = target
-                        continue
-                    if status in TRANSIENT_STATUSES or 500 <= status <= 599:
-                        raise TransientFetchError(
-                            f"HTTP {status}",
-                            status=status,
-                            retry_after=_retry_after(response.headers.get("retry-after")),
-                        )
-                    if not 200 <= status <= 299:
-                        raise FetchError(f"HTTP {status}", status=status)
-                    return _read_body(
-                        response,
-                        url=url,
-                        redirects=redirects,
-                        peer=backend.peer,
-                        max_bytes=max_bytes,
-                        keep_head=keep_head,
+        for _hop in range(settings.ARCHIVE_MAX_REDIRECTS + 1):
+            try:
+                url_check(current)
+            except AddressRefused as exc:
+                raise BlockedError(exc.reason) from None
+            current = str(httpx.URL(current))
+            seen.add(current)
+            with client.stream("GET", current, headers=headers, timeout=timeout) as response:
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    location = response.headers.get("location", "").strip()
+                    if not location:
+                        raise RedirectError(f"HTTP {status} without a Location", status=status)
+                    target = urljoin(str(response.url), location).split("#", 1)[0]
+                    if target in seen or str(httpx.URL(target)) in seen:
+                        raise RedirectError("redirect loop", status=status)
+                    redirects.append(current)
+                    current = target
+                    continue
+                if status in TRANSIENT_STATUSES or 500 <= status <= 599:
+                    raise TransientFetchError(
+                        f"HTTP {status}",
+                        status=status,
+                        retry_after=_retry_after(response.headers.get("retry-after")),
                     )
-            limit = settings.ARCHIVE_MAX_REDIRECTS
-            raise RedirectError(f"too many redirects (more than {limit})")
+                if not 200 <= status <= 299:
+                    raise FetchError(f"HTTP {status}", status=status)
+                return _read_body(
+                    response,
+                    url=url,
+                    redirects=redirects,
+                    max_bytes=max_bytes,
+                    keep_head=keep_head,
+                )
+        limit = settings.ARCHIVE_MAX_REDIRECTS
+        raise RedirectError(f"too many redirects (more than {limit})")
     except AddressRefused as exc:
         raise BlockedError(exc.reason) from None
     except httpx.TimeoutException as exc:
@@ -386,8 +439,16 @@ def fetch_url(
         raise TransientFetchError(f"network error: {exc}") from None
 
 
-def _read_body(response, *, url, redirects, peer, max_bytes, keep_head) -> FetchResult:
+def _peer(response: httpx.Response) -> str:
+    """The address the response came from (checked when its connection was made)."""
+    stream = response.extensions.get("network_stream")
+    address = stream.get_extra_info("server_addr") if stream is not None else None
+    return str(address[0]) if address else ""
+
+
+def _read_body(response, *, url, redirects, max_bytes, keep_head) -> FetchResult:
     status = response.status_code
+    peer = _peer(response)  # before the body: a body that ends with the connection closes it
     too_large = f"too large: > {_size_text(max_bytes)}"
     declared = response.headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > max_bytes:

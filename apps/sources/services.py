@@ -7,6 +7,7 @@ never produce two results. Transient failures put the row back to queued with `r
 task then schedules its own retry, and the beat job re-queues anything the broker lost.
 """
 
+import functools
 import logging
 import random
 import threading
@@ -200,26 +201,46 @@ def _citations_waiting_sql() -> str:
     )
 
 
+@functools.cache
+def _claim_sql(vendor: str) -> tuple[str, list[str]]:
+    """The claim statement for this database vendor, and the snapshot columns it returns first."""
+    table, sources = Snapshot._meta.db_table, Source._meta.db_table
+    quote = connection.ops.quote_name
+    attnames = [field.attname for field in Snapshot._meta.concrete_fields]
+    columns = ", ".join(quote(field.column) for field in Snapshot._meta.concrete_fields)
+    source_of = f"FROM {sources} WHERE {sources}.id = {table}.source_id"
+    sql = (
+        f"UPDATE {table} SET state = %s, started_at = %s, attempts = attempts + 1 "
+        "WHERE id = %s AND state = %s AND (retry_at IS NULL OR retry_at <= %s) "
+        f"RETURNING {columns}, (SELECT url {source_of}), (SELECT title {source_of}), "
+        f"{_citations_waiting_sql()}"
+    )
+    return sql, attnames
+
+
+@functools.cache
+def _outcome_sql(vendor: str, names: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    assignments = ", ".join(
+        f"{quote(Snapshot._meta.get_field(name).column)} = %s" for name in names
+    )
+    return (
+        f"UPDATE {Snapshot._meta.db_table} SET {assignments} "
+        f"WHERE id = %s AND state = %s AND started_at = %s RETURNING {_citations_waiting_sql()}"
+    )
+
+
 def _snapshot_claim(snapshot_id: int, now) -> Snapshot | None:
     """Claim a queued snapshot that is due (QUEUED -> FETCHING, one more attempt) and return the
     claimed row, with its source's URL and title as `source_url` and `source_title` and whether
     citations wait for this capture as `citations_waiting`; None when the row is not ours to fetch
     (another worker has it, it is done, or its retry is not due).
 
-    One conditional UPDATE ... RETURNING (PostgreSQL, and SQLite since 3.35). Claim and outcome
-    run once per capture, and as ORM update-then-select they were two round trips and about half
-    of a small page's capture CPU (bench/archive.py)."""
-    table, sources = Snapshot._meta.db_table, Source._meta.db_table
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in Snapshot._meta.concrete_fields)
-    source_of = f"FROM {sources} WHERE {sources}.id = {table}.source_id"
-    sql = (
-        f"UPDATE {table} SET state = %s, started_at = %s, attempts = attempts + 1 "
-        "WHERE id = %s AND state = %s AND (retry_at IS NULL OR retry_at <= %s) "
-        f"RETURNING {columns}, (SELECT url {source_of}) AS source_url, "
-        f"(SELECT title {source_of}) AS source_title, "
-        f"{_citations_waiting_sql()} AS citations_waiting"
-    )
+    One conditional UPDATE ... RETURNING (PostgreSQL, and SQLite since 3.35), its SQL built once.
+    Claim and outcome run once per capture: as ORM update-then-select they were two round trips
+    and about half of a small page's capture CPU, and a raw queryset still spent more on mapping
+    columns than the statement cost (bench/archive.py)."""
+    sql, attnames = _claim_sql(connection.vendor)
     due = now + timedelta(seconds=1)
     params = [
         State.FETCHING,
@@ -228,22 +249,23 @@ def _snapshot_claim(snapshot_id: int, now) -> Snapshot | None:
         State.QUEUED,
         _db("retry_at", due),
     ]
-    claimed = list(Snapshot.objects.raw(sql, params))
-    return claimed[0] if claimed else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    count = len(attnames)
+    snapshot = Snapshot.from_db(connection.alias, attnames, row[:count])
+    snapshot.source_url, snapshot.source_title, waiting = row[count:]
+    snapshot.citations_waiting = bool(waiting)
+    return snapshot
 
 
 def _snapshot_outcome(snapshot_id: int, claimed_at, fields: dict) -> bool | None:
     """Record an outcome on the row if it is still our claim (FETCHING since claimed_at).
     None when it is not ours any more; otherwise whether citations of the source wait for this
     capture (made against it, or before any capture), in the same statement."""
-    quote = connection.ops.quote_name
-    assignments = ", ".join(
-        f"{quote(Snapshot._meta.get_field(name).column)} = %s" for name in fields
-    )
-    sql = (
-        f"UPDATE {Snapshot._meta.db_table} SET {assignments} "
-        f"WHERE id = %s AND state = %s AND started_at = %s RETURNING {_citations_waiting_sql()}"
-    )
+    sql = _outcome_sql(connection.vendor, tuple(fields))
     params = [_db(name, value) for name, value in fields.items()]
     params += [snapshot_id, State.FETCHING, _db("started_at", claimed_at)]
     with connection.cursor() as cursor:

@@ -107,6 +107,26 @@ def test_drip_server_cannot_hold_the_fetch(web, settings):
     assert time.monotonic() - started < 3
 
 
+def test_fetches_from_one_site_share_a_kept_alive_connection(web):
+    fetch_url(web.url("/html/warm")).discard()  # this thread's session may start fresh
+    before = web.connections
+    for slug in ("a", "b", "c"):
+        with fetch_url(web.url(f"/html/{slug}"), keep_head=100_000) as result:
+            assert result.head == article_html(slug)
+            assert result.peer == "127.0.0.1"
+    assert web.connections == before
+
+
+def test_a_kept_connection_still_has_its_own_deadline_per_fetch(web, settings):
+    fetch_url(web.url("/html/before-drip")).discard()
+    settings.ARCHIVE_TOTAL_TIMEOUT = 1
+    settings.ARCHIVE_READ_TIMEOUT = 10
+    started = time.monotonic()
+    with pytest.raises(TransientFetchError, match=r"^timeout after 1 s$"):
+        fetch_url(web.url("/drip"))
+    assert time.monotonic() - started < 2
+
+
 def test_connection_refused_is_transient_and_fast(web, settings):
     from tests.localweb import free_port
 

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from apps.sources import fetch
 from apps.sources.addresses import AddressRefused, address_check, url_check
 from apps.sources.fetch import BlockedError, FetchError, TransientFetchError, fetch_url
 
@@ -213,6 +214,22 @@ def test_dns_rebinding_public_then_private_never_reaches_the_private_answer(loca
         fetch_url(f"http://rebind.example.org:{localweb.port}/html/secret", resolver=rebinding)
     assert localweb.hits["/html/secret"] == before
     assert len(calls) == 1
+
+
+def test_kept_connection_is_not_reused_once_the_address_is_forbidden(
+    localweb_allowed, settings, monkeypatch
+):
+    """A connection checked under one policy must not serve a fetch under a stricter one: the
+    thread's kept connections go when ARCHIVE_ALLOWED_NETWORKS or ARCHIVE_ALLOWED_PORTS change."""
+    monkeypatch.setattr(fetch, "system_resolver", resolving_to("127.0.0.1"))
+    url = f"http://kept.example.org:{localweb_allowed.port}/html/"
+    with fetch_url(url + "allowed") as result:
+        assert result.peer == "127.0.0.1"
+    settings.ARCHIVE_ALLOWED_NETWORKS = []
+    before = localweb_allowed.hits["/html/forbidden"]
+    with pytest.raises(BlockedError, match=r"loopback address 127\.0\.0\.1"):
+        fetch_url(url + "forbidden")
+    assert localweb_allowed.hits["/html/forbidden"] == before
 
 
 def test_proxy_environment_is_ignored(localweb_allowed, monkeypatch):
