@@ -48,7 +48,8 @@ def manage(env, *args, timeout=120) -> subprocess.CompletedProcess:
 
 SNAPSHOT_STATE = (
     "import json; from apps.sources.models import Snapshot; "
-    "print(json.dumps(list(Snapshot.objects.values('state', 'reason', 'sha256'))))"
+    "print(json.dumps(list(Snapshot.objects.values("
+    "'state', 'reason', 'sha256', 'title', 'source__title'))))"
 )
 
 
@@ -84,6 +85,8 @@ def test_worker_on_sqlite_and_filesystem_broker(embedded_env, localweb, tmp_path
             time.sleep(0.5)
         assert snapshot["state"] == "archived", snapshot
         assert len(snapshot["sha256"]) == 64
+        # The claim and outcome statements, and the source's title, on SQLite.
+        assert snapshot["title"] == snapshot["source__title"] == "Embedded story"
     finally:
         worker.terminate()
         worker.wait(timeout=30)

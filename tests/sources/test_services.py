@@ -180,14 +180,15 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
     """A page under the inline limit is archived and extracted in one task: title, text, the
     source's title and the waiting citation are stored with the outcome, no extraction task is
     queued, and the capture costs one statement to claim it and one for the outcome (which also
-    says whether citations wait), then the title and the citation."""
+    says whether citations wait and, on PostgreSQL, sets the source's title), then the
+    citation."""
     url = localweb_allowed.url("/html/inline")
     citation = services.citation_add(
         claim=ClaimFactory(), url=url, stance="supports", excerpt="4.2 percent", by=reviewer
     )
     snapshot = Snapshot.objects.get()
-    # claim; savepoint, outcome, source title, citations + history, release
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(8):
+    # claim; savepoint, outcome with the source's title, citations + history, release
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(7):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert callbacks == []
     assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
@@ -202,14 +203,21 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
 def test_capture_without_waiting_citations_skips_the_transaction(
     localweb_allowed, django_assert_num_queries
 ):
-    """A re-archive (no citation waits for it) records its outcome and the source's title as two
-    statements, after the one that claims it."""
+    """A re-archive (no citation waits for it) records its outcome and the source's title in one
+    statement, after the one that claims it; a title the source already has is kept."""
     source = SourceFactory(url=localweb_allowed.url("/news/plain-capture"), title="")
     snapshot = services.snapshot_request(source=source, enqueue=False)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert snapshot.state == "archived" and snapshot.text
     assert Source.objects.get(pk=source.pk).title == snapshot.title != ""
+
+    Source.objects.filter(pk=source.pk).update(title="Named by a reviewer")
+    again = services.snapshot_request(source=source, force=True, enqueue=False)
+    with django_assert_num_queries(2):
+        again = services.snapshot_archive(snapshot_id=again.pk)
+    assert again.state == "archived" and again.title == snapshot.title
+    assert Source.objects.get(pk=source.pk).title == "Named by a reviewer"
 
 
 def test_citation_made_while_the_page_is_fetched_is_checked_against_it(localweb_allowed, reviewer):
