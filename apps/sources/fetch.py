@@ -15,15 +15,14 @@ How it stays safe (see addresses.py for the policy itself):
   failed fetch, and always when the caller brings its own resolver.
 * Every socket read and write is bounded by the connect/read timeouts *and* by a total deadline,
   so a server that drips one byte every few seconds cannot hold a worker.
-* The body is streamed to a temporary file, never held in memory; Content-Length, the bytes
-  received and the bytes after decompression are each held to the size limit (gzip bombs), and
-  the file is removed on any failure.
+* The body is streamed to an anonymous temporary file (the first SPOOL_BYTES in memory), never
+  held whole in memory; Content-Length, the bytes received and the bytes after decompression are
+  each held to the size limit (gzip bombs), and the file is closed, so gone, on any failure.
 """
 
 import email.utils
 import functools
 import hashlib
-import os
 import socket
 import ssl
 import tempfile
@@ -35,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -50,6 +50,7 @@ CHUNK = 64 * 1024
 # Below the 5 s idle timeout of common servers (Apache's default), so a kept connection is rarely
 # closed by the server just as we reuse it.
 KEEPALIVE_SECONDS = 4.0
+SPOOL_BYTES = 256 * 1024
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524}
 
@@ -228,7 +229,7 @@ class _Decoder:
 
 @dataclass
 class FetchResult:
-    """A fetched response. `body_path` holds the payload exactly as received (after de-chunking,
+    """A fetched response. `body` holds the payload exactly as received (after de-chunking,
     before content-decoding), which is what goes into the WARC; `sha256` and `size` cover the
     payload after content-decoding, so a server switching compression does not look like a change.
     """
@@ -243,7 +244,7 @@ class FetchResult:
     response_headers: list[tuple[str, str]]
     content_type: str
     peer: str
-    body_path: Path
+    body: IO[bytes]
     raw_size: int
     size: int
     sha256: str
@@ -251,8 +252,13 @@ class FetchResult:
     head: bytes = b""
     redirects: list[str] = field(default_factory=list)
 
+    def payload(self) -> IO[bytes]:
+        """The payload as received, read from the start."""
+        self.body.seek(0)
+        return self.body
+
     def discard(self) -> None:
-        self.body_path.unlink(missing_ok=True)
+        self.body.close()
 
     def __enter__(self) -> "FetchResult":
         return self
@@ -457,24 +463,24 @@ def _read_body(response, *, url, redirects, max_bytes, keep_head) -> FetchResult
     digest = hashlib.sha256()
     head = bytearray()
     raw_size = size = 0
-    fd, name = tempfile.mkstemp(prefix="fetch-", suffix=".body", dir=_temp_dir())
-    path = Path(name)
+    # Small bodies stay in memory; bigger ones go to a file that has no name, so the kernel
+    # frees it however the fetch ends, a killed worker included. The result owns (and closes) it.
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=_temp_dir())  # noqa: SIM115
     try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in response.iter_raw(CHUNK):
-                raw_size += len(chunk)
-                if raw_size > max_bytes:
-                    raise TooLargeError(too_large, status=response.status_code)
-                out.write(chunk)
-                for piece in decoder.feed(chunk):
-                    size += len(piece)
-                    if size > max_bytes:
-                        raise TooLargeError(f"{too_large} decompressed", status=status)
-                    digest.update(piece)
-                    if len(head) < keep_head:
-                        head += piece[: keep_head - len(head)]
+        for chunk in response.iter_raw(CHUNK):
+            raw_size += len(chunk)
+            if raw_size > max_bytes:
+                raise TooLargeError(too_large, status=response.status_code)
+            out.write(chunk)
+            for piece in decoder.feed(chunk):
+                size += len(piece)
+                if size > max_bytes:
+                    raise TooLargeError(f"{too_large} decompressed", status=status)
+                digest.update(piece)
+                if len(head) < keep_head:
+                    head += piece[: keep_head - len(head)]
     except BaseException:
-        path.unlink(missing_ok=True)
+        out.close()
         raise
     request = response.request
     return FetchResult(
@@ -488,7 +494,7 @@ def _read_body(response, *, url, redirects, max_bytes, keep_head) -> FetchResult
         response_headers=_text_headers(response.headers),
         content_type=response.headers.get("content-type", ""),
         peer=peer,
-        body_path=path,
+        body=out,
         raw_size=raw_size,
         size=size,
         sha256=digest.hexdigest(),

@@ -87,20 +87,17 @@ def _write_records(out, result: FetchResult) -> None:
     warc_headers = {"WARC-Date": date}
     if result.peer:
         warc_headers["WARC-IP-Address"] = result.peer
-    with result.body_path.open("rb") as payload:
-        response = writer.create_warc_record(
-            result.final_url,
-            "response",
-            payload=payload,
-            length=result.raw_size,
-            http_headers=StatusAndHeaders(
-                f"{result.status} {result.reason_phrase}",
-                headers,
-                protocol=result.http_version,
-            ),
-            warc_headers_dict=warc_headers,
-        )
-        writer.write_request_response_pair(request, response)
+    response = writer.create_warc_record(
+        result.final_url,
+        "response",
+        payload=result.payload(),
+        length=result.raw_size,
+        http_headers=StatusAndHeaders(
+            f"{result.status} {result.reason_phrase}", headers, protocol=result.http_version
+        ),
+        warc_headers_dict=warc_headers,
+    )
+    writer.write_request_response_pair(request, response)
 
 
 def warc_path(name: str) -> Path:

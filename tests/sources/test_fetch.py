@@ -33,14 +33,14 @@ def web(localweb_allowed):
 
 def test_html_page(web):
     with fetch_url(web.url("/html/one"), keep_head=100_000) as result:
-        body = result.body_path.read_bytes()
+        body = result.payload().read()
     assert result.status == 200
     assert result.final_url == web.url("/html/one")
     assert result.content_type.startswith("text/html")
     assert body == result.head == article_html("one")
     assert result.sha256 == hashlib.sha256(body).hexdigest()
     assert result.size == result.raw_size == len(body)
-    assert not result.body_path.exists()
+    assert result.body.closed
 
 
 def test_user_agent_names_the_workbench_with_contact_url(web):
@@ -154,6 +154,9 @@ def test_body_just_under_the_limit_is_kept(web, settings):
     settings.ARCHIVE_MAX_BYTES = 2 * 1024 * 1024
     with fetch_url(web.url(f"/huge?bytes={2 * 1024 * 1024}&length=0")) as result:
         assert result.size == 2 * 1024 * 1024
+        payload = result.payload().read()  # past the in-memory part: from the temporary file
+        assert len(payload) == result.raw_size == result.size
+        assert hashlib.sha256(payload).hexdigest() == result.sha256
     with pytest.raises(TooLargeError, match=r"^too large: > 2 MB$"):
         fetch_url(web.url(f"/huge?bytes={2 * 1024 * 1024 + 1}&length=0"))
 
@@ -167,7 +170,7 @@ def test_gzip_payload_is_stored_raw_and_hashed_decoded(web):
     page = article_html("gz")
     web.page("/gz", gzip.compress(page), headers={"Content-Encoding": "gzip"})
     with fetch_url(web.url("/gz"), keep_head=100_000) as result:
-        assert result.body_path.read_bytes() == gzip.compress(page)
+        assert result.payload().read() == gzip.compress(page)
         assert result.head == page
         assert result.sha256 == hashlib.sha256(page).hexdigest()
         assert result.size == len(page)
