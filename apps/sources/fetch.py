@@ -349,19 +349,28 @@ def fetch_url(
     *,
     resolver: Resolver | None = None,
     keep_head: int = 0,
+    whole_only: bool = False,
     max_bytes: int | None = None,
 ) -> FetchResult:
     """Fetch url safely, following redirects, and return the final response with its payload in
     a temporary file (use the result as a context manager to remove it). Raises a FetchError
-    subclass otherwise. `keep_head` keeps that many decoded bytes in memory for text extraction.
+    subclass otherwise. `keep_head` keeps that many decoded bytes in memory for text extraction
+    as `head`; with `whole_only`, only if that is the whole payload (else `head` is empty, and
+    a big payload never holds that memory).
     """
     with _session(resolver) as session:
         return _fetch(
-            session, url, keep_head=keep_head, max_bytes=max_bytes or settings.ARCHIVE_MAX_BYTES
+            session,
+            url,
+            keep_head=keep_head,
+            whole_only=whole_only,
+            max_bytes=max_bytes or settings.ARCHIVE_MAX_BYTES,
         )
 
 
-def _fetch(session: _Session, url: str, *, keep_head: int, max_bytes: int) -> FetchResult:
+def _fetch(
+    session: _Session, url: str, *, keep_head: int, whole_only: bool, max_bytes: int
+) -> FetchResult:
     total = settings.ARCHIVE_TOTAL_TIMEOUT
     deadline = time.monotonic() + total
     session.backend.deadline = deadline
@@ -414,6 +423,7 @@ def _fetch(session: _Session, url: str, *, keep_head: int, max_bytes: int) -> Fe
                     redirects=redirects,
                     max_bytes=max_bytes,
                     keep_head=keep_head,
+                    whole_only=whole_only,
                 )
         limit = settings.ARCHIVE_MAX_REDIRECTS
         raise RedirectError(f"too many redirects (more than {limit})")
@@ -452,7 +462,7 @@ def _peer(response: httpx.Response) -> str:
     return str(address[0]) if address else ""
 
 
-def _read_body(response, *, url, redirects, max_bytes, keep_head) -> FetchResult:
+def _read_body(response, *, url, redirects, max_bytes, keep_head, whole_only) -> FetchResult:
     status = response.status_code
     peer = _peer(response)  # before the body: a body that ends with the connection closes it
     too_large = f"too large: > {_size_text(max_bytes)}"
@@ -460,6 +470,9 @@ def _read_body(response, *, url, redirects, max_bytes, keep_head) -> FetchResult
     if declared.isdigit() and int(declared) > max_bytes:
         raise TooLargeError(too_large, status=response.status_code)
     decoder = _Decoder(response.headers.get("content-encoding", ""))
+    plain = decoder.encoding in ("", "identity")
+    if whole_only and plain and declared.isdigit() and int(declared) > keep_head:
+        keep_head = 0  # longer than wanted whole, as its Content-Length says
     digest = hashlib.sha256()
     head = bytearray()
     raw_size = size = 0
@@ -479,6 +492,8 @@ def _read_body(response, *, url, redirects, max_bytes, keep_head) -> FetchResult
                 digest.update(piece)
                 if len(head) < keep_head:
                     head += piece[: keep_head - len(head)]
+                if whole_only and size > keep_head and keep_head:
+                    head, keep_head = bytearray(), 0
     except BaseException:
         out.close()
         raise

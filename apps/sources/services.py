@@ -367,7 +367,7 @@ def snapshot_archive(
     try:
         with (
             host_slot(host_of(url)),
-            fetch_url(url, resolver=resolver, keep_head=limit + 1) as result,
+            fetch_url(url, resolver=resolver, keep_head=limit, whole_only=True) as result,
         ):
             name = warc_write(result=result)
     except HostBusy as exc:

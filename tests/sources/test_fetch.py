@@ -43,6 +43,19 @@ def test_html_page(web):
     assert result.body.closed
 
 
+@pytest.mark.parametrize("length", ["1", "0"])
+def test_whole_only_keeps_a_head_only_when_it_is_the_whole_payload(web, length):
+    """With and without Content-Length: a payload longer than keep_head leaves no head."""
+    size = 300_000
+    url = web.url(f"/huge?bytes={size}&length={length}")
+    with fetch_url(url, keep_head=size, whole_only=True) as whole:
+        assert len(whole.head) == whole.size == size
+    with fetch_url(url, keep_head=size - 1, whole_only=True) as longer:
+        assert longer.head == b"" and longer.size == size
+    with fetch_url(url, keep_head=size - 1) as partial:
+        assert partial.head == whole.head[:-1]
+
+
 def test_user_agent_names_the_workbench_with_contact_url(web):
     with fetch_url(web.url("/html/ua")):
         pass
