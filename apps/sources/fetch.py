@@ -23,6 +23,7 @@ How it stays safe (see addresses.py for the policy itself):
 import email.utils
 import functools
 import hashlib
+import os
 import socket
 import ssl
 import tempfile
@@ -312,6 +313,8 @@ class _Session:
 
 
 _sessions = threading.local()
+# A forked child (a prefork pool process) must not share its parent's sockets.
+os.register_at_fork(after_in_child=lambda: setattr(_sessions, "current", None))
 
 
 def _policy() -> tuple:

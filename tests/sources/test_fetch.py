@@ -3,12 +3,14 @@ content kinds, redirects, statuses, and every limit."""
 
 import gzip
 import hashlib
+import os
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from apps.sources import fetch
 from apps.sources.fetch import (
     FetchError,
     RedirectError,
@@ -128,6 +130,17 @@ def test_fetches_from_one_site_share_a_kept_alive_connection(web):
             assert result.head == article_html(slug)
             assert result.peer == "127.0.0.1"
     assert web.connections == before
+
+
+def test_a_forked_child_starts_without_the_parents_connections(web):
+    fetch_url(web.url("/html/before-fork")).discard()
+    assert fetch._sessions.current is not None
+    pid = os.fork()
+    if pid == 0:  # the child: a prefork pool process
+        os._exit(0 if getattr(fetch._sessions, "current", None) is None else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert fetch._sessions.current is not None
 
 
 def test_a_kept_connection_still_has_its_own_deadline_per_fetch(web, settings):
