@@ -221,7 +221,8 @@ def _claim_sql(vendor: str) -> tuple[str, list[str]]:
 @functools.cache
 def _outcome_sql(vendor: str, names: tuple[str, ...], with_title: bool) -> str:
     """The outcome statement; `with_title` also sets the source's title if it has none, in the
-    same statement on PostgreSQL (a data-modifying WITH), after it elsewhere."""
+    same statement on PostgreSQL (a data-modifying WITH, which runs even if the row turns out not
+    to be ours: harmless, the title is the page's either way), after it elsewhere."""
     quote = connection.ops.quote_name
     assignments = ", ".join(
         f"{quote(Snapshot._meta.get_field(name).column)} = %s" for name in names
