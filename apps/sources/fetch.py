@@ -355,11 +355,11 @@ def fetch_url(
     whole_only: bool = False,
     max_bytes: int | None = None,
 ) -> FetchResult:
-    """Fetch url safely, following redirects, and return the final response with its payload in
-    a temporary file (use the result as a context manager to remove it). Raises a FetchError
-    subclass otherwise. `keep_head` keeps that many decoded bytes in memory for text extraction
-    as `head`; with `whole_only`, only if that is the whole payload (else `head` is empty, and
-    a big payload never holds that memory).
+    """Fetch url safely, following redirects, and return the final response with its payload
+    spooled to a temporary file (use the result as a context manager to close it). Raises a
+    FetchError subclass otherwise. `keep_head` keeps that many decoded bytes in memory for text
+    extraction as `head`; with `whole_only`, only if that is the whole payload (else `head` is
+    empty, and a big payload never holds that memory).
     """
     with _session(resolver) as session:
         return _fetch(

@@ -299,14 +299,10 @@ def _snapshot_outcome(
     return None if row is None else bool(row[0])
 
 
-def _text_record(
-    *, snapshot_id: int, source_id: int, extracted, source_title: str, pending: bool | None = None
-):
-    """Store the title on the source if it has none, and check the excerpts of the citations
-    made against this snapshot (or still waiting for one), in a transaction of their own unless
-    the caller has one; `pending` says whether any such citation exists, when the caller knows."""
-    if extracted.title and not source_title:
-        _source_title_set(source_id, extracted.title)
+def _citations_check(*, snapshot_id: int, source_id: int, text: str, pending: bool | None = None):
+    """Check the excerpts of the citations made against this snapshot (or still waiting for one)
+    against its text, in a transaction of their own unless the caller has one; `pending` says
+    whether any such citation exists, when the caller knows."""
     waiting = Q(snapshot__isnull=True) | Q(snapshot_id=snapshot_id)
     if pending is None:
         pending = Citation.objects.filter(waiting, source_id=source_id).exists()
@@ -315,7 +311,7 @@ def _text_record(
     with nullcontext() if connection.in_atomic_block else transaction.atomic():
         for citation in Citation.objects.select_for_update().filter(waiting, source_id=source_id):
             citation.snapshot_id = snapshot_id
-            citation.excerpt_found = excerpt_match(citation.excerpt, extracted.text)
+            citation.excerpt_found = excerpt_match(citation.excerpt, text)
             citation.save(update_fields=["snapshot", "excerpt_found"])
 
 
@@ -340,9 +336,8 @@ def snapshot_archive(
         else:
             fields.update(title=extracted.title, text=extracted.text)
             # Citations that waited for this capture are checked in the outcome's transaction.
-            # Without any (re-archiving, the benchmark) the outcome and the source's title are
-            # two autocommit statements: BEGIN and COMMIT were a fifth of the capture's queries.
-            # A source without a title gets the page's in the outcome statement itself.
+            # Without any (re-archiving, the benchmark) the outcome, which also gives an untitled
+            # source the page's title, runs on its own: BEGIN and COMMIT cost as much as it did.
             title = "" if snapshot.source_title else extracted.title
             with transaction.atomic() if snapshot.citations_waiting else nullcontext():
                 pending = _snapshot_outcome(
@@ -350,11 +345,10 @@ def snapshot_archive(
                 )
                 done = pending is not None
                 if done:
-                    _text_record(
+                    _citations_check(
                         snapshot_id=snapshot_id,
                         source_id=snapshot.source_id,
-                        extracted=extracted,
-                        source_title=snapshot.source_title or title,
+                        text=extracted.text,
                         pending=pending,
                     )
         if done and extract_later and extracted is None and fields.get("state") == State.ARCHIVED:
@@ -464,12 +458,9 @@ def snapshot_extract(*, snapshot_id: int) -> Snapshot | None:
     )
     with transaction.atomic():
         Snapshot.objects.filter(pk=snapshot_id).update(title=extracted.title, text=extracted.text)
-        _text_record(
-            snapshot_id=snapshot_id,
-            source_id=snapshot.source_id,
-            extracted=extracted,
-            source_title=snapshot.source.title,
-        )
+        if extracted.title and not snapshot.source.title:
+            _source_title_set(snapshot.source_id, extracted.title)
+        _citations_check(snapshot_id=snapshot_id, source_id=snapshot.source_id, text=extracted.text)
     snapshot.refresh_from_db()
     return snapshot
 
