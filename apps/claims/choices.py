@@ -18,3 +18,8 @@ class ClaimStatus(models.TextChoices):
     OPEN = "open", "Open"
     NOT_CHECKWORTHY = "not_checkworthy", "Not check-worthy"
     STALE = "stale", "Stale (gone from the text)"
+
+
+class ClaimOrigin(models.TextChoices):
+    EXTRACTED = "extracted", "Found by the scorer"
+    REVIEWER = "reviewer", "Added by a reviewer"

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from apps.claims.choices import ClaimKind, ClaimStatus
+from apps.claims.choices import ClaimKind, ClaimOrigin, ClaimStatus
 
 
 class Claim(models.Model):
@@ -11,6 +11,7 @@ class Claim(models.Model):
 
     Kind = ClaimKind
     Status = ClaimStatus
+    Origin = ClaimOrigin
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="claims")
     text = models.TextField()
@@ -19,6 +20,18 @@ class Claim(models.Model):
     score = models.FloatField(help_text="Check-worthiness, 0 to 1.")
     kind = models.CharField(max_length=16, choices=ClaimKind.choices)
     reasons = models.JSONField(default=list, blank=True, help_text="Why it was flagged.")
+    contributions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The learned features that moved the score most, strongest first: "
+        '[{"feature": "voted against", "weight": 0.81}, ...] (signed log-odds).',
+    )
+    model_version = models.CharField(
+        max_length=64, blank=True, default="", help_text="The scorer that scored this claim."
+    )
+    origin = models.CharField(
+        max_length=16, choices=ClaimOrigin.choices, default=ClaimOrigin.EXTRACTED
+    )
     status = models.CharField(max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,6 +60,9 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(origin__in=ClaimOrigin.values), name="claim_origin_valid"
             ),
             models.UniqueConstraint(fields=["article", "start", "end"], name="claim_span_unique"),
         ]
