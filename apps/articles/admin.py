@@ -127,7 +127,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             format_html(
-                'Added claim <a href="{}">#{}</a>: “{}”.',
+                'Added claim <a href="{}">#{}</a>: “{}”',
                 reverse("admin:claims_claim_change", args=[claim.pk]),
                 claim.pk,
                 claim,
