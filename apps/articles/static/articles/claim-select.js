@@ -81,6 +81,11 @@
         "” (characters " + span.start + " to " + span.end + ")";
     });
 
+    // Pressing the button must not take the focus, or some browsers drop the selection first.
+    button.addEventListener("mousedown", function (event) {
+      event.preventDefault();
+    });
+
     button.addEventListener("click", function () {
       if (span === null) {
         return;
