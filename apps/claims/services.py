@@ -92,6 +92,7 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
             matched.add(claim.pk)
 
         stale = 0
+        decisions: list[Claim] = []
         for claim in existing:
             if claim.pk in matched or claim.status == Claim.Status.STALE:
                 continue
@@ -102,10 +103,18 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
                 claim.status == Claim.Status.NOT_CHECKWORTHY
             )
             if decided and article.body[claim.start : claim.end] == claim.text:
+                decisions.append(claim)
                 continue
             claim.status = Claim.Status.STALE
             changed[claim.pk] = claim
             stale += 1
+        # Nor does a sentence the scorer now cuts differently come back over those words as a
+        # new claim: that would reopen the decision under another id.
+        to_create = [
+            new
+            for new in to_create
+            if not any(new.start < d.end and d.start < new.end for d in decisions)
+        ]
 
         if changed:
             # Moved spans are written first as a block; they cannot collide with one another

@@ -216,3 +216,28 @@ def test_reextract_command_keeps_reviewer_decisions(article, reviewer, capsys):
     rejected.refresh_from_db()
     assert added.status == Claim.Status.OPEN
     assert rejected.status == Claim.Status.NOT_CHECKWORTHY
+
+
+def test_a_sentence_cut_differently_does_not_come_back_over_a_decision(reviewer):
+    # An older splitter stopped before the closing period; the sentence is now found whole.
+    article = ArticleFactory(body=BODY)
+    start, end = span("Unemployment rose to 6.5% in October, the statistics office said")
+    rejected = Claim.objects.create(
+        article=article,
+        text=BODY[start:end],
+        start=start,
+        end=end,
+        score=0.9,
+        kind=Claim.Kind.STATISTIC,
+        status=Claim.Status.NOT_CHECKWORTHY,
+    )
+    start, end = span("The council approved a budget")
+    added = claim_add(article=article, start=start, end=end, by=reviewer)
+
+    result = claims_extract(article=article)
+
+    assert (result.added, result.stale) == (0, 0)
+    assert set(article.claims.values_list("pk", "status")) == {
+        (rejected.pk, Claim.Status.NOT_CHECKWORTHY),
+        (added.pk, Claim.Status.OPEN),
+    }
