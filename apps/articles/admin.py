@@ -1,11 +1,14 @@
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from apps.articles.exceptions import ArticleImportError
 from apps.articles.forms import ArticleImportForm
@@ -14,7 +17,8 @@ from apps.articles.services import article_import
 from apps.claims.highlight import body_stretches
 from apps.claims.models import Claim
 from apps.claims.selectors import claims_of_article
-from apps.claims.services import claims_extract
+from apps.claims.services import claim_add, claims_extract
+from factcheck.errors import BadInput, DomainError
 
 
 @admin.register(Article)
@@ -42,6 +46,11 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "imported_at"
     actions = ["reextract_claims", "export_report"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_form_template = "admin/articles/article/change_form.html"
+
+    class Media:
+        css = {"all": ["claims/review.css"]}
+        js = ["articles/claim-select.js"]
 
     def get_queryset(self, request):
         return (
@@ -82,8 +91,50 @@ class ArticleAdmin(admin.ModelAdmin):
         claims = list(claims_of_article(article=obj))
         return render_to_string(
             "articles/admin/claims_in_context.html",
-            {"stretches": body_stretches(obj.body, claims), "claim_count": len(claims)},
+            {
+                "stretches": body_stretches(obj.body, claims),
+                "claim_count": len(claims),
+                "body_length": len(obj.body),
+            },
         )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/claims/add/",
+                view(self.claim_add_view),
+                name="articles_article_claim_add",
+            ),
+            *super().get_urls(),
+        ]
+
+    def claim_add_view(self, request, pk: int):
+        """Make the span the reviewer selected on the article page a claim (see claim-select.js);
+        every refusal comes back as a message on the article page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        page = reverse("admin:articles_article_change", args=[article.pk])
+        try:
+            start, end = _offset(request.POST, "start"), _offset(request.POST, "end")
+            claim = claim_add(article=article, start=start, end=end, by=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(page)
+        self.message_user(
+            request,
+            format_html(
+                'Added claim <a href="{}">#{}</a>: “{}”',
+                reverse("admin:claims_claim_change", args=[claim.pk]),
+                claim.pk,
+                claim,
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(f"{page}#claim-{claim.pk}")
 
     @admin.action(description="Re-extract claims")
     def reextract_claims(self, request, queryset):
@@ -156,3 +207,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
         return article
+
+
+def _offset(data, name: str) -> int:
+    value = data.get(name, "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,12}", value):
+        raise BadInput(f"The {name} of the selection is missing or not a whole number.")
+    return int(value)

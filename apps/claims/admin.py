@@ -9,18 +9,24 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.shortcuts import render
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.claims.explanation import contribution_rows
 from apps.claims.models import Claim
-from apps.claims.services import ClaimError, claims_assign, claims_set_status
+from apps.claims.services import ClaimError, claim_decide, claims_assign, claims_set_status
 from apps.sources.forms import CitationForm
 from apps.sources.models import Citation, Snapshot
 from apps.sources.selectors import citations_for_claims, citations_with_archive_state
 from apps.verdicts.models import Verdict
+from factcheck.errors import DomainError
 
 ARCHIVE_BADGE_COLOURS = {
     Snapshot.State.ARCHIVED: "#1b7f3b",
@@ -174,7 +180,13 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "verdict_state",
         "status",
     ]
-    list_filter = [QueueFilter, "status", "kind", ("assignee", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        QueueFilter,
+        "status",
+        "origin",
+        "kind",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["text", "article__title"]
     list_select_related = ["article", "assignee"]
     list_per_page = 50
@@ -187,6 +199,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "score",
         "kind",
         "reason_list",
+        "contribution_bars",
+        "model_version",
+        "origin",
         "status",
         "assignee",
         "verdict_panel",
@@ -196,12 +211,52 @@ class ClaimAdmin(SimpleHistoryAdmin):
     readonly_fields = [f for f in fields if f != "assignee"]
     inlines = [CitationInline]
     actions = ["assign_to_me", "assign_to", "mark_not_checkworthy", "reopen"]
+    change_form_template = "admin/claims/claim/change_form.html"
+
+    class Media:
+        css = {"all": ["claims/review.css"]}
 
     def has_add_permission(self, request):
         return False  # claims come from extraction, tied to a span of an article
 
     def get_changelist(self, request, **kwargs):
         return ClaimChangeList
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="claims_claim_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk: int):
+        """A reviewer's call on one claim, from its page or from the article text: not a claim
+        (checkworthy=no) or, undoing that, a claim (checkworthy=yes). Back to where they were."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=pk)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:claims_claim_change", args=[claim.pk])
+        choice = request.POST.get("checkworthy")
+        if choice not in ("yes", "no"):
+            self.message_user(request, "Say whether it is a claim (yes or no).", messages.ERROR)
+            return HttpResponseRedirect(back)
+        try:
+            claim = claim_decide(claim=claim, checkworthy=choice == "yes", by=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            what = "is a claim again" if choice == "yes" else "is marked not a claim"
+            self.message_user(request, f"“{claim}” {what}.", messages.SUCCESS)
+        return HttpResponseRedirect(back)
 
     # --- list columns -------------------------------------------------------------------
 
@@ -274,6 +329,13 @@ class ClaimAdmin(SimpleHistoryAdmin):
             return "—"
         return format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in obj.reasons))
+        )
+
+    @admin.display(description="What moved the score")
+    def contribution_bars(self, obj: Claim) -> str:
+        return render_to_string(
+            "admin/claims/claim/contributions.html",
+            {"rows": contribution_rows(obj.contributions), "claim": obj},
         )
 
     @admin.display(description="Verdict")

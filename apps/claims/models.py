@@ -33,6 +33,13 @@ class Claim(models.Model):
         max_length=16, choices=ClaimOrigin.choices, default=ClaimOrigin.EXTRACTED
     )
     status = models.CharField(max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    reviewed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a reviewer last decided whether this is a claim: added it from the text, "
+        "marked it not a claim, or took that back. Empty while only the scorer has spoken.",
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -10,8 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from apps.claims.extraction import ExtractedClaim, Extraction, extract
+from apps.claims.extraction import (
+    MAX_CLAIM_CHARS,
+    ExtractedClaim,
+    Extraction,
+    checkworthiness,  # the scorer extraction uses, wherever its module lives
+    extract,
+)
 from apps.claims.models import Claim
+from factcheck.errors import BadInput, Conflict, NotFound, NotPermitted, Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +92,29 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
             matched.add(claim.pk)
 
         stale = 0
+        decisions: list[Claim] = []
         for claim in existing:
-            if claim.pk not in matched and claim.status != Claim.Status.STALE:
-                claim.status = Claim.Status.STALE
-                changed[claim.pk] = claim
-                stale += 1
+            if claim.pk in matched or claim.status == Claim.Status.STALE:
+                continue
+            # The reviewer has the last word: a claim they added, or a sentence they marked not
+            # a claim, stays as they left it while its text is still at its span, whatever the
+            # scorer now thinks of it.
+            decided = claim.origin == Claim.Origin.REVIEWER or (
+                claim.status == Claim.Status.NOT_CHECKWORTHY
+            )
+            if decided and article.body[claim.start : claim.end] == claim.text:
+                decisions.append(claim)
+                continue
+            claim.status = Claim.Status.STALE
+            changed[claim.pk] = claim
+            stale += 1
+        # Nor does a sentence the scorer now cuts differently come back over those words as a
+        # new claim: that would reopen the decision under another id.
+        to_create = [
+            new
+            for new in to_create
+            if not any(new.start < d.end and d.start < new.end for d in decisions)
+        ]
 
         if changed:
             # Moved spans are written first as a block; they cannot collide with one another
@@ -148,7 +173,10 @@ def claims_assign(*, claim_ids: list[int], assignee, by) -> int:
 
 def claims_set_status(*, claim_ids: list[int], status: str, by) -> int:
     """Mark claims not check-worthy, or reopen them. A claim with a live verdict keeps its status:
-    retract or finish the verdict first. Returns how many changed."""
+    retract or finish the verdict first. Returns how many changed.
+
+    Either way it is a reviewer's decision about the sentence, stamped in ``reviewed_at``: it
+    survives re-extraction (see ``claims_extract``) and is exported as training feedback."""
     _require_change(by)
     if status not in (Claim.Status.OPEN, Claim.Status.NOT_CHECKWORTHY):
         raise ClaimError("Claims can only be reopened or marked not check-worthy here.")
@@ -159,9 +187,112 @@ def claims_set_status(*, claim_ids: list[int], status: str, by) -> int:
             .exclude(status=status)
             .exclude(verdicts__state__in=["submitted", "approved", "published", "corrected"])
         )
+        now = timezone.now()
         for claim in claims:
             claim.status = status
+            claim.reviewed_at = now
             claim._change_reason = f"marked {Claim.Status(status).label.lower()}"
         if claims:
-            bulk_update_with_history(claims, Claim, ["status"], default_user=by)
+            bulk_update_with_history(claims, Claim, ["status", "reviewed_at"], default_user=by)
     return len(claims)
+
+
+# --- the reviewer's own decisions ---------------------------------------------------------------
+
+REVIEWER_REASON = "added by reviewer"
+
+
+def _require_review(by) -> None:
+    if not (by and by.is_active and by.has_perm("claims.change_claim")):
+        raise NotPermitted("You are not allowed to review claims.")
+
+
+def _span_check(body: str, start, end) -> tuple[int, int]:
+    """The span with surrounding whitespace trimmed, or a refusal saying what is wrong with it."""
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end)):
+        raise BadInput("The start and end of the selection must be whole numbers.")
+    if not 0 <= start < end <= len(body):
+        raise BadInput(
+            f"Characters {start} to {end} are not a span of this article's text "
+            f"(it has {len(body):,} characters)."
+        )
+    text = body[start:end]
+    if not text.strip():
+        raise BadInput("The selection is only whitespace; select the words of the claim.")
+    start += len(text) - len(text.lstrip())
+    end -= len(text) - len(text.rstrip())
+    if end - start > MAX_CLAIM_CHARS:
+        raise BadInput(
+            f"The selection is {end - start:,} characters; a claim is at most "
+            f"{MAX_CLAIM_CHARS:,}. Select one sentence or a few."
+        )
+    return start, end
+
+
+def claim_add(*, article, start: int, end: int, by) -> Claim:
+    """Make a claim of any span of the article's text (the scorer may have skipped it).
+
+    The span is trimmed of surrounding whitespace so that ``text == body[start:end]`` holds
+    exactly. The scorer still gives its score, kind and contributions (a reviewer reads them
+    beside their own judgement), but the claim's origin is the reviewer and re-extraction never
+    marks it stale. A span that overlaps an existing claim, of any status, is refused: two claims
+    over the same words would split their sources and verdicts.
+    """
+    from apps.articles.models import Article
+
+    _require_review(by)
+    start, end = _span_check(article.body, start, end)
+    with transaction.atomic():
+        # The same lock as claims_extract: an extraction and an added claim never interleave.
+        article = Article.objects.select_for_update().filter(pk=article.pk).first()
+        if article is None:
+            raise NotFound("That article no longer exists.")
+        taken = (
+            Claim.objects.filter(article=article, start__lt=end, end__gt=start)
+            .order_by("start")
+            .first()
+        )
+        if taken is not None:
+            same = (taken.start, taken.end) == (start, end)
+            raise Conflict(
+                f"{'That span is already' if same else 'The selection overlaps'} claim "
+                f"#{taken.pk} “{taken}” ({taken.get_status_display().lower()})."
+            )
+        text = article.body[start:end]
+        assessment = checkworthiness.assess(text)
+        claim = Claim(
+            article=article,
+            text=text,
+            start=start,
+            end=end,
+            score=assessment.score,
+            kind=assessment.kind,
+            reasons=[REVIEWER_REASON],
+            # Older scorers give neither; the claim page shows what there is.
+            contributions=list(getattr(assessment, "contributions", [])),
+            model_version=getattr(assessment, "model_version", ""),
+            origin=Claim.Origin.REVIEWER,
+            reviewed_at=timezone.now(),
+        )
+        claim._history_user = by
+        claim._change_reason = REVIEWER_REASON
+        claim.save()
+    return claim
+
+
+def claim_decide(*, claim: Claim, checkworthy: bool, by) -> Claim:
+    """One reviewer's call on one claim: not a claim after all, or (undoing that) a claim.
+
+    The bulk admin actions go through ``claims_set_status`` too; this one says why nothing
+    changed, since a reviewer clicked a button on this very claim."""
+    _require_review(by)
+    status = Claim.Status.OPEN if checkworthy else Claim.Status.NOT_CHECKWORTHY
+    changed = claims_set_status(claim_ids=[claim.pk], status=status, by=by)
+    current = Claim.objects.filter(pk=claim.pk).first()
+    if current is None:
+        raise NotFound("That claim no longer exists.")
+    if not changed:
+        if current.status == status:
+            raise Refused(f"This claim is already {current.get_status_display().lower()}.")
+        raise Refused("A verdict is under way on this claim: retract or finish it first.")
+    return current

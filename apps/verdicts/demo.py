@@ -18,12 +18,14 @@ from django.db import transaction
 from apps.articles.models import Article
 from apps.articles.services import article_import
 from apps.claims.models import Claim
+from apps.claims.services import claim_add, claim_decide
 from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
 from apps.verdicts.models import Rating, Verdict
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from apps.verdicts.scale import rating_scale_seed
+from factcheck.errors import DomainError
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 DEMO_USERS = [
@@ -51,6 +53,7 @@ class DemoResult:
     users: list[tuple[str, str]] = field(default_factory=list)
     citations_added: int = 0
     verdicts_added: int = 0
+    reviewer_decisions: int = 0
     missing_claims: list[str] = field(default_factory=list)
 
 
@@ -168,4 +171,36 @@ def demo_load() -> DemoResult:
                 result.citations_added += 1
             if _verdict_to_state(claim, item["verdict"], by_name):
                 result.verdicts_added += 1
+        _reviewer_decisions(article, spec.get("review", {}), by_name["reviewer"], result)
     return result
+
+
+def _reviewer_decisions(article: Article, plan: dict, reviewer, result: DemoResult) -> None:
+    """One claim the reviewer added by hand and one sentence they marked not a claim, so the
+    article page shows both highlights and export_claim_feedback has something to write."""
+    if not article.claims.filter(origin=Claim.Origin.REVIEWER).exists():
+        for sentence in plan.get("add", []):
+            start = article.body.find(sentence)
+            if start < 0:
+                continue
+            try:
+                claim_add(article=article, start=start, end=start + len(sentence), by=reviewer)
+            except DomainError:
+                continue  # the scorer flags it now: try the next one
+            result.reviewer_decisions += 1
+            break
+        else:
+            result.missing_claims.extend(plan.get("add", []))
+    if not article.claims.filter(status=Claim.Status.NOT_CHECKWORTHY).exists():
+        for fragment in plan.get("not_a_claim", []):
+            claim = _claim_for(article, fragment)
+            if claim is None or claim.origin != Claim.Origin.EXTRACTED:
+                continue
+            try:
+                claim_decide(claim=claim, checkworthy=False, by=reviewer)
+            except DomainError:
+                continue  # a verdict is under way on it
+            result.reviewer_decisions += 1
+            break
+        else:
+            result.missing_claims.extend(plan.get("not_a_claim", []))

@@ -38,10 +38,17 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
     assert ClaimSetVersion.objects.filter(article=article).count() >= 4
     assert django_user_model.objects.get(username="admin").is_superuser
     assert django_user_model.objects.get(username="editor").groups.get().name == "Editors"
+    added = article.claims.get(origin=Claim.Origin.REVIEWER)
+    assert added.text == "That process has already started."
+    assert article.body[added.start : added.end] == added.text
+    rejected = article.claims.get(status=Claim.Status.NOT_CHECKWORTHY)
+    assert "Russia is looking for ways to remain involved" in rejected.text
+    assert "2 reviewer decisions added" in out
 
     before = counts()
     out = load(capsys)
-    assert "Already loaded" in out and "0 citations and 0 verdicts added" in out
+    assert "Already loaded" in out
+    assert "0 citations, 0 verdicts and 0 reviewer decisions added" in out
     assert counts() == before
 
 

@@ -31,10 +31,11 @@ class Command(BaseCommand):
         verb = "Imported" if result.article_created else "Already loaded"
         self.stdout.write(
             f"{verb}: {article.title!r} with {article.claims.count()} claims "
-            f"({result.citations_added} citations and {result.verdicts_added} verdicts added)."
+            f"({result.citations_added} citations, {result.verdicts_added} verdicts and "
+            f"{result.reviewer_decisions} reviewer decisions added)."
         )
         for fragment in result.missing_claims:
-            self.stderr.write(f"warning: no extracted claim contains {fragment!r}; not cited")
+            self.stderr.write(f"warning: no claim found for {fragment!r} in the demo article")
         self.stdout.write("Demo logins (user / password):")
         for username, password in result.users:
             self.stdout.write(f"  {username:10} {password}")
