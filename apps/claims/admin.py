@@ -21,6 +21,7 @@ from apps.sources.forms import CitationForm
 from apps.sources.models import Citation, Snapshot
 from apps.sources.selectors import citations_for_claims, citations_with_archive_state
 from apps.verdicts.models import Verdict
+from factcheck.admin import ServiceRefusalsAsMessages
 
 ARCHIVE_BADGE_COLOURS = {
     Snapshot.State.ARCHIVED: "#1b7f3b",
@@ -162,7 +163,7 @@ class AssignForm(forms.Form):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     list_display = [
         "short_text",
         "article_title",

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from apps.claims.extraction import ExtractedClaim, Extraction, extract
 from apps.claims.models import Claim
+from factcheck.errors import NotPermitted, Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +118,17 @@ def _refresh(claim: Claim, found: ExtractedClaim, changed: dict[int, Claim]) -> 
             changed[claim.pk] = claim
 
 
-class ClaimError(Exception):
+class ClaimError(Refused):
     """A claim rule was broken; the message is meant for the user."""
+
+
+class ClaimPermissionError(NotPermitted, ClaimError):
+    """The user may not change claims."""
 
 
 def _require_change(by) -> None:
     if not (by and by.is_active and by.has_perm("claims.change_claim")):
-        raise ClaimError("You are not allowed to change claims.")
+        raise ClaimPermissionError("You are not allowed to change claims.")
 
 
 def claims_assign(*, claim_ids: list[int], assignee, by) -> int:

@@ -22,10 +22,15 @@ from apps.reports.json_export import json_bytes
 from apps.reports.pdf import pdf_bytes
 from apps.reports.selectors import ReportRow, report_article_ids, report_rows, report_verdicts
 from apps.verdicts.models import Rating, Verdict
+from factcheck.errors import BadInput, NotFound
 
 
-class ReportError(Exception):
-    """The report cannot be made as asked (unknown article, unknown format); for the user."""
+class ReportError(BadInput):
+    """The report cannot be made as asked (an unknown format, no article given); for the user."""
+
+
+class ReportArticleMissing(NotFound, ReportError):
+    """An article the report was asked for does not exist."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def _summary(counts: Counter, scale: dict[int, Rating]) -> list[RatingCount]:
 def _require_known(ids: list[int], found) -> None:
     unknown = [str(pk) for pk in ids if pk not in found]
     if unknown:
-        raise ReportError(f"No article with id {', '.join(unknown)}.")
+        raise ReportArticleMissing(f"No article with id {', '.join(unknown)}.")
 
 
 def _articles(article_ids: Iterable[int]) -> dict[int, Article]:

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.verdicts import services
 from apps.verdicts.forms import TransitionForm, VerdictForm
 from apps.verdicts.models import ClaimSetVersion, Rating, Verdict, VerdictTransition
+from factcheck.admin import ServiceRefusalsAsMessages
 
 State = Verdict.State
 
@@ -129,7 +130,7 @@ class VerdictTransitionInline(admin.TabularInline):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     form = VerdictForm
     change_form_template = "admin/verdicts/verdict/change_form.html"
     list_display = [
@@ -244,13 +245,6 @@ class VerdictAdmin(SimpleHistoryAdmin):
                 )
         obj.pk = updated.pk
         obj.refresh_from_db()
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.VerdictError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

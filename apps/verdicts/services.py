@@ -12,19 +12,20 @@ from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot
 from apps.verdicts.claimsets import claim_set_freeze
 from apps.verdicts.models import Rating, Verdict, VerdictTransition
+from factcheck.errors import Conflict, NotPermitted, Refused
 
 State = Verdict.State
 
 
-class VerdictError(Exception):
+class VerdictError(Refused):
     """A verdict rule was broken; the message is meant for the user."""
 
 
-class VerdictPermissionError(VerdictError):
-    pass
+class VerdictPermissionError(NotPermitted, VerdictError):
+    """The user lacks the permission this step of the workflow needs."""
 
 
-class VerdictConflictError(VerdictError):
+class VerdictConflictError(Conflict, VerdictError):
     """Someone else changed the verdict after the user loaded it."""
 
 

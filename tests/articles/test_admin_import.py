@@ -85,7 +85,8 @@ def test_url_to_a_private_address_is_refused(client, editor, localweb):
     client.force_login(editor)
     response = post(client, url=localweb.page("/stories/private", STORY))
     assert response.status_code == 200
-    assert "Could not fetch the page: blocked" in response.content.decode()
+    assert "Could not fetch http://127.0.0.1:" in response.content.decode()
+    assert "is not allowed" in response.content.decode()
     assert not Article.objects.exists()
 
 
