@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from apps.claims.extraction import ExtractedClaim, Extraction, extract
 from apps.claims.models import Claim
+from apps.claims.selectors import article_model, verdict_model
 from factcheck.errors import NotPermitted, Refused
 
 
@@ -51,8 +52,7 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
     marked stale, never deleted: they may carry citations, verdicts or an assignee, and their
     history stays readable.
     """
-    from apps.articles.models import Article
-
+    Article = article_model()
     extraction = extract(article.body, threshold=threshold)
     with transaction.atomic():
         # One re-extraction per article at a time.
@@ -162,7 +162,7 @@ def claims_set_status(*, claim_ids: list[int], status: str, by) -> int:
             Claim.objects.select_for_update()
             .filter(pk__in=claim_ids)
             .exclude(status=status)
-            .exclude(verdicts__state__in=["submitted", "approved", "published", "corrected"])
+            .exclude(verdicts__state__in=verdict_model().UNDER_WAY_STATES)
         )
         for claim in claims:
             claim.status = status

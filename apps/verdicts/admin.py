@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -12,83 +10,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.verdicts import services
 from apps.verdicts.forms import TransitionForm, VerdictForm
 from apps.verdicts.models import ClaimSetVersion, Rating, Verdict, VerdictTransition
+from apps.verdicts.workflow import STEPS_BY_NAME, steps_open
 from factcheck.admin import ServiceRefusalsAsMessages
 
 State = Verdict.State
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    states: tuple[str, ...]
-    permission: str
-    note: str = ""
-    needs_comment: bool = False
-    corrects: bool = False
-
-
-TRANSITIONS = [
-    Transition("submit", "Submit for review", services.EDITABLE_STATES, services.PERM_EDIT),
-    Transition(
-        "approve",
-        "Approve",
-        (State.SUBMITTED,),
-        services.PERM_APPROVE,
-        "Another editor than the author.",
-    ),
-    Transition(
-        "request_changes",
-        "Request changes",
-        (State.SUBMITTED, State.APPROVED),
-        services.PERM_APPROVE,
-        "Say what needs to change.",
-        needs_comment=True,
-    ),
-    Transition("reopen", "Back to draft", (State.CHANGES_REQUESTED,), services.PERM_EDIT),
-    Transition("publish", "Publish", (State.APPROVED,), services.PERM_PUBLISH),
-    Transition(
-        "correct",
-        "Publish a correction",
-        (State.PUBLISHED, State.CORRECTED),
-        services.PERM_PUBLISH,
-        "The note is shown to the public beside the verdict.",
-        needs_comment=True,
-        corrects=True,
-    ),
-    Transition(
-        "retract",
-        "Retract",
-        (State.PUBLISHED, State.CORRECTED),
-        services.PERM_PUBLISH,
-        "The note is shown to the public.",
-        needs_comment=True,
-    ),
-]
-TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
-
-
-def _run_transition(action: str, verdict: Verdict, user, form: TransitionForm) -> Verdict:
-    data = form.cleaned_data
-    common = {"verdict": verdict, "by": user, "version": data.get("expected_version")}
-    comment = data.get("comment") or ""
-    if action == "submit":
-        return services.verdict_submit(comment=comment, **common)
-    if action == "approve":
-        return services.verdict_approve(comment=comment, **common)
-    if action == "request_changes":
-        return services.verdict_request_changes(comment=comment, **common)
-    if action == "reopen":
-        return services.verdict_reopen(comment=comment, **common)
-    if action == "publish":
-        return services.verdict_publish(comment=comment, **common)
-    if action == "correct":
-        return services.verdict_correct(
-            note=comment, rating=data.get("rating"), summary=data.get("summary"), **common
-        )
-    if action == "retract":
-        return services.verdict_retract(note=comment, **common)
-    raise services.VerdictError(f"Unknown action {action!r}.")
 
 
 @admin.register(Rating)
@@ -195,7 +120,7 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             fields.append("claim")
-            if obj.state not in services.EDITABLE_STATES:
+            if obj.state not in Verdict.EDITABLE_STATES:
                 fields += ["rating", "summary", "archive_override"]
         return fields
 
@@ -207,7 +132,7 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         """Only drafts are edited in the form; later states change through the workflow buttons."""
-        if obj is not None and obj.state not in services.EDITABLE_STATES:
+        if obj is not None and obj.state not in Verdict.EDITABLE_STATES:
             return False
         return super().has_change_permission(request, obj)
 
@@ -248,12 +173,7 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            available = [
-                t
-                for t in TRANSITIONS
-                if obj.state in t.states and request.user.has_perm(t.permission)
-            ]
-            context["transitions"] = available
+            context["transitions"] = steps_open(state=obj.state, user=request.user)
             context["transition_form"] = TransitionForm(initial={"expected_version": obj.version})
             if obj.state == State.APPROVED:
                 context["publish_problems"] = services.verdict_publish_check(verdict=obj).problems
@@ -277,19 +197,25 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
             raise PermissionDenied
         change_url = reverse("admin:verdicts_verdict_change", args=[verdict.pk])
         form = TransitionForm(request.POST)
-        if action not in TRANSITIONS_BY_ACTION or not form.is_valid():
+        step = STEPS_BY_NAME.get(action)
+        if step is None or not form.is_valid():
             self.message_user(request, "That action is not available.", messages.ERROR)
             return HttpResponseRedirect(change_url)
+        data = form.cleaned_data
         try:
-            verdict = _run_transition(action, verdict, request.user, form)
-        except services.VerdictError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                f"The verdict is now {verdict.get_state_display().lower()}.",
-                messages.SUCCESS,
+            services.verdict_step(
+                verdict=verdict,
+                name=step.name,
+                by=request.user,
+                note=data.get("comment") or "",
+                version=data.get("expected_version"),
+                rating=data.get("rating"),
+                summary=data.get("summary"),
             )
+        except services.VerdictError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, step.done, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
 
 
