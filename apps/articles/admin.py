@@ -99,7 +99,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Export verdict report…", permissions=["view"])
     def export_report(self, request, queryset):
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
-        return HttpResponseRedirect(f"{reverse('api:reports:export')}?ids={ids}")
+        return HttpResponseRedirect(f"{reverse('report_export')}?ids={ids}")
 
     def add_view(self, request, form_url="", extra_context=None):
         """Adding an article is importing it: pasted text, a file or a URL, with its claims."""

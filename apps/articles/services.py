@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from apps.articles.exceptions import ArticleImportError
 from apps.articles.models import Article
+from apps.articles.textinput import TextInputError, text_check
 from apps.claims.extraction import extract
 from apps.claims.services import claims_create
-from apps.claims.textinput import TextInputError, text_check
 from apps.sources.fetch import FetchError, Resolver
 from apps.sources.normalize import BadURL, url_normalise
 from apps.sources.pages import page_read

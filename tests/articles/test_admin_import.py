@@ -107,7 +107,7 @@ def test_export_action_opens_the_report_page(client, editor):
         {"action": "export_report", ACTION_CHECKBOX_NAME: [a.pk, b.pk]},
     )
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("api:reports:export") + "?ids=")
+    assert response["Location"].startswith(reverse("report_export") + "?ids=")
     assert set(response["Location"].split("=")[1].split(",")) == {str(a.pk), str(b.pk)}
     assert client.get(response["Location"]).status_code == 200
 

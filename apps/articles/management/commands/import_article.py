@@ -6,11 +6,11 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.articles.exceptions import ArticleImportError
+from apps.articles.inputfile import input_read
 from apps.articles.models import Article
 from apps.articles.services import article_import, article_import_url
-from apps.claims.inputfile import input_read
+from apps.articles.textinput import TextInputError, text_decode
 from apps.claims.services import claims_extract
-from apps.claims.textinput import TextInputError, text_decode
 
 
 class Command(BaseCommand):
