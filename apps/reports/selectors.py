@@ -64,11 +64,7 @@ _ROW_VALUES = (
     "author_id",
     "approver_id",
     "created_at",
-    "submitted_at",
-    "approved_at",
-    "published_at",
-    "corrected_at",
-    "retracted_at",
+    *Verdict.STEP_TIMES,
 )
 
 

@@ -74,20 +74,7 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     autocomplete_fields = ["claim"]
     date_hierarchy = "updated_at"
     show_full_result_count = False
-    readonly_fields = [
-        "state",
-        "author",
-        "approver",
-        "version",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "approved_at",
-        "published_at",
-        "corrected_at",
-        "retracted_at",
-        "correction_note",
-    ]
+    readonly_fields = Verdict.SERVICE_FIELDS
     fieldsets = [
         (None, {"fields": ["claim", "rating", "summary", "archive_override", "expected_version"]}),
         (

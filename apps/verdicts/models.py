@@ -58,6 +58,20 @@ UNDER_WAY_STATES = [s for s in LIVE_STATES if s not in EDITABLE_STATES]
 # An editor has signed it off: approver, rating and approval time are set.
 APPROVED_STATES = [_S.APPROVED, *PUBLIC_STATES]
 
+# When the workflow's steps last happened, in workflow order (admin, API, reports, CSV).
+STEP_TIMES = ["submitted_at", "approved_at", "published_at", "corrected_at", "retracted_at"]
+# What only the services write: read-only wherever a verdict is shown.
+SERVICE_FIELDS = [
+    "state",
+    "version",
+    "correction_note",
+    "author",
+    "approver",
+    "created_at",
+    "updated_at",
+    *STEP_TIMES,
+]
+
 
 class Verdict(models.Model):
     """A reviewer's finding on a claim. States change only through apps.verdicts.services, along
@@ -70,6 +84,8 @@ class Verdict(models.Model):
     LIVE_PUBLIC_STATES = LIVE_PUBLIC_STATES
     LIVE_STATES = LIVE_STATES
     UNDER_WAY_STATES = UNDER_WAY_STATES
+    STEP_TIMES = STEP_TIMES
+    SERVICE_FIELDS = SERVICE_FIELDS
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="verdicts")
     rating = models.ForeignKey(
