@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from factcheck.celery import app as celery_app
-from tests.redisguard import ForeignRedisData, redis_database_claim
+from tests.redisguard import ForeignRedisData, redis_database_claim, redis_database_mark
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +31,9 @@ def _clean_broker():
         redis_database_claim(settings.CELERY_BROKER_URL)
     except ForeignRedisData as exc:
         pytest.exit(str(exc), returncode=4)
+    yield
+    # Tests that clear Django's cache (a FLUSHDB) remove the mark too: put it back.
+    redis_database_mark(settings.CELERY_BROKER_URL)
 
 
 def _make_user(django_user_model, username: str, group: str | None = None, **extra):

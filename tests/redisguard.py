@@ -30,9 +30,19 @@ def redis_database_claim(url: str) -> bool:
                 f"REDIS_URL={url} names a Redis database with {client.dbsize()} keys the test "
                 f"suite did not create (e.g. {', '.join(sample)}). The suite empties its database "
                 "before it runs, so it will not use this one: set REDIS_URL to an empty database "
-                "(e.g. redis://127.0.0.1:6379/15)."
+                "(e.g. redis://127.0.0.1:6379/15). If an interrupted run of this suite left them, "
+                "empty that database yourself (redis-cli -n N flushdb) and run again."
             )
-        client.set(SENTINEL, "this database belongs to the factcheck test suite")
+        redis_database_mark(url)
         return flushed
+    finally:
+        client.close()
+
+
+def redis_database_mark(url: str) -> None:
+    """Mark the database at `url` as the suite's (again, after a test cleared it)."""
+    client = redis.Redis.from_url(url)
+    try:
+        client.set(SENTINEL, "this database belongs to the factcheck test suite")
     finally:
         client.close()
