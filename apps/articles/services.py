@@ -17,9 +17,8 @@ from apps.articles.models import Article
 from apps.articles.textinput import TextInputError, text_check
 from apps.claims.extraction import extract
 from apps.claims.services import claims_create
-from apps.sources.fetch import FetchError, Resolver
 from apps.sources.normalize import BadURL, url_normalise
-from apps.sources.pages import page_read
+from apps.sources.pages import FetchError, Resolver, page_read
 
 TITLE_MAX = Article._meta.get_field("title").max_length
 URL_MAX = Article._meta.get_field("canonical_url").max_length

@@ -22,6 +22,8 @@ from apps.sources.fetch import (
 from apps.sources.hostlimit import HostBusy, host_slot
 from apps.sources.normalize import BadURL, url_normalise
 
+__all__ = ["FetchError", "Page", "Resolver", "page_read"]
+
 READABLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
