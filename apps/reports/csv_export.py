@@ -10,12 +10,14 @@ mark so that Excel reads it as UTF-8.
 import csv
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from operator import attrgetter
 
 from apps.reports.selectors import ReportRow
 from apps.verdicts.models import Verdict
 
 # The verdict's dates, in workflow order; the same list names the columns and fills them.
 TIMES = ("created_at", *Verdict.STEP_TIMES)
+_times_of = attrgetter(*TIMES)
 
 BOM = "\ufeff"
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
@@ -89,7 +91,7 @@ def csv_cells(row: ReportRow) -> list:
         row.correction_note,
         row.author,
         row.approver,
-        *[_when(getattr(row, name)) for name in TIMES],
+        *map(_when, _times_of(row)),
         "\n".join([s.url for s in sources]),
         "\n".join([s.stance for s in sources]),
         "\n".join([s.excerpt.replace("\n", " ") for s in sources]),
