@@ -20,7 +20,9 @@ ENV PATH=/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=factcheck.settings \
     DATA_DIR=/data \
     MEDIA_ROOT=/data/media \
-    STATIC_ROOT=/app/staticfiles
+    STATIC_ROOT=/app/staticfiles \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_TRIM_THRESHOLD_=131072
 COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=app:app . .

@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# glibc malloc for the workers (see factcheck/worker.py): two arenas, freed memory handed back.
+export MALLOC_ARENA_MAX ?= 2
+export MALLOC_TRIM_THRESHOLD_ ?= 131072
 
 .PHONY: install system-deps run web worker test lint format bench clean
 
@@ -33,7 +36,7 @@ run: install
 	@echo "  Logins: reviewer / editor / admin (passwords printed above). Ctrl-C stops everything."
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=true $(BIN)/celery -A factcheck worker --beat -Q default,fetch -P threads -c 8 --loglevel=INFO & \
+	DEBUG=true $(BIN)/python -m factcheck.worker --beat -Q default,fetch -P threads -c 8 & \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

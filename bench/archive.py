@@ -1,4 +1,5 @@
-"""Benchmark: the archiving pipeline against a plain script doing the same work (issue 4, point 13).
+"""Benchmark: the archiving pipeline against a plain script doing the same work (Celery and
+the capture bookkeeping may cost at most a fifth of the throughput).
 
     .venv/bin/python bench/archive.py [--urls 1000] [--concurrency 32] [--rounds 3]
 

@@ -55,3 +55,10 @@ class Conflict(DomainError):
 
     http_status = 409
     code = "conflict"
+
+
+class Unavailable(DomainError):
+    """Something this needs is not installed or not running here; nothing the user can fix."""
+
+    http_status = 503
+    code = "unavailable"

@@ -7,7 +7,10 @@ import tempfile
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="factcheck-test-"))
+# Made at start-up (factcheck/apps.py), like every data directory; one per test session.
+os.environ.setdefault(
+    "DATA_DIR", os.path.join(tempfile.gettempdir(), f"factcheck-test-{os.getpid()}")
+)
 
 from factcheck.settings import *  # noqa: F403
 from factcheck.settings import REST_FRAMEWORK

@@ -1,24 +1,22 @@
-"""A lean entry point for Celery workers: `python -m factcheck.worker -Q fetch -P threads -c 16`.
+"""The one way to start a Celery worker here: `python -m factcheck.worker -Q fetch -P threads -c 8`.
 
-Fetch workers are many and memory-bound (issue 4 wants a worker under 100 MB while it archives a
-50 MB response), so they start here instead of through the `celery` command, and shed what a
-worker never uses (each figure measured with bench/archive.py):
+`make run`, docker-compose's worker and fetcher services, the test suite and the benchmarks all
+start workers through this module, so they run the same code path. It starts lean, because fetch
+workers are many and memory-bound (one must stay under 100 MB while it archives a 50 MB response;
+bench/archive.py measures it):
 
-* the `celery` command's own stack (click-repl, prompt_toolkit): about 8 MB;
-* the admin's autodiscovery, which imports every app's admin module and what those import: the
-  admin is registered without it (SimpleAdminConfig), since workers never serve admin pages;
-* glibc's per-thread malloc arenas: each pool thread would otherwise get its own arena and keep
-  the memory lxml freed there; two arenas, and a trim of freed memory now and then after tasks.
+* it skips the `celery` command's own stack (click-repl, prompt_toolkit): about 8 MB;
+* it registers the admin without autodiscovery (SimpleAdminConfig): a worker serves no admin page,
+  so every app's admin module, and what those import, stays unloaded.
+
+glibc's allocator is tuned through the environment, where the process is started (Makefile,
+Dockerfile): MALLOC_ARENA_MAX=2 keeps pool threads from each holding freed memory in an arena of
+their own, and MALLOC_TRIM_THRESHOLD_ makes free() hand memory back to the system (and sends large
+buffers to mmap), so a worker shrinks again after a large page.
 """
 
 import argparse
-import ctypes
-import ctypes.util
 import os
-import time
-
-M_ARENA_MAX = -8  # glibc's mallopt parameter number
-TRIM_EVERY = 1.0  # seconds between malloc_trim calls at most
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,6 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-c", "--concurrency", type=int, default=8)
     parser.add_argument("-n", "--hostname", default=f"worker-{os.getpid()}@%h")
     parser.add_argument("-l", "--loglevel", default="INFO")
+    parser.add_argument(
+        "-B", "--beat", action="store_true", help="also run the scheduler (as `make run` does)"
+    )
     parser.add_argument("--without-gossip", action="store_true")
     parser.add_argument("--without-mingle", action="store_true")
     parser.add_argument("--without-heartbeat", action="store_true")
@@ -37,7 +38,6 @@ def main(argv: list[str] | None = None) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     _admin_without_autodiscovery()
-    _malloc_tuned()
     from celery.utils.nodenames import default_nodename, host_format
 
     from factcheck.celery import app
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         pool_cls=options.pool,
         concurrency=options.concurrency,
         loglevel=options.loglevel,
+        beat=options.beat,
         without_gossip=options.without_gossip,
         without_mingle=options.without_mingle,
         without_heartbeat=options.without_heartbeat,
@@ -63,27 +64,6 @@ def _admin_without_autodiscovery() -> None:
         "django.contrib.admin.apps.SimpleAdminConfig" if app == "django.contrib.admin" else app
         for app in settings.INSTALLED_APPS
     ]
-
-
-def _malloc_tuned() -> None:
-    """Two malloc arenas, and freed memory handed back to the system after tasks (glibc only;
-    elsewhere this does nothing)."""
-    name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(name) if name else None
-    if libc is None or not hasattr(libc, "mallopt") or not hasattr(libc, "malloc_trim"):
-        return
-    libc.mallopt(M_ARENA_MAX, 2)
-    from celery.signals import task_postrun
-
-    last = [0.0]
-
-    def trim(**_kwargs) -> None:
-        now = time.monotonic()
-        if now - last[0] >= TRIM_EVERY:
-            last[0] = now
-            libc.malloc_trim(0)
-
-    task_postrun.connect(trim, weak=False)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.contrib.auth.models import Group
 
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from factcheck.celery import app as celery_app
+from tests.redisguard import ForeignRedisData, redis_database_claim, redis_database_mark
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,8 +25,15 @@ pytest_plugins = ["tests.localweb"]
 
 @pytest.fixture(scope="session", autouse=True)
 def _clean_broker():
-    """Start from an empty broker database so no message from an earlier run is consumed."""
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    """Start from an empty broker database so no message from an earlier run is consumed; never
+    flush a database the suite did not mark as its own (tests/redisguard.py)."""
+    try:
+        redis_database_claim(settings.CELERY_BROKER_URL)
+    except ForeignRedisData as exc:
+        pytest.exit(str(exc), returncode=4)
+    yield
+    # Tests that clear Django's cache (a FLUSHDB) remove the mark too: put it back.
+    redis_database_mark(settings.CELERY_BROKER_URL)
 
 
 def _make_user(django_user_model, username: str, group: str | None = None, **extra):

@@ -63,3 +63,34 @@ def test_messages_keep_acks_late_semantics_without_a_client_per_message(broker, 
         for tag in (key.decode() for key in client.hkeys(channel.unacked_key))
     )
     assert built == []
+
+
+def test_the_overridden_kombu_internals_are_the_ones_this_channel_was_written_for():
+    """factcheck.broker overrides a private method of kombu's Redis channel. If a kombu release
+    changes it, this fails (instead of the workers quietly building a client per message, or
+    breaking): check the new kombu source, adapt broker.py, then widen the pin in pyproject."""
+    import inspect
+    import re
+    import tomllib
+    from importlib.metadata import version
+
+    from kombu.transport import redis as kombu_redis
+
+    from tests.conftest import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    [pin] = [d for d in project["project"]["dependencies"] if d.startswith("kombu")]
+    low, high = re.fullmatch(r"kombu>=([\d.]+),<([\d.]+)", pin).groups()
+
+    def key(text):
+        return tuple(int(part) for part in text.split(".")[:2])
+
+    assert key(low) <= key(version("kombu")) < key(high), f"kombu {version('kombu')} vs {pin}"
+
+    Channel = kombu_redis.Channel
+    original = inspect.unwrap(Channel.conn_or_acquire)
+    assert list(inspect.signature(original).parameters) == ["self", "client"]
+    assert inspect.signature(original).parameters["client"].default is None
+    assert "self._create_client()" in inspect.getsource(original)
+    assert list(inspect.signature(Channel._create_client).parameters) == ["self", "asynchronous"]
+    assert isinstance(Channel.__dict__.get("pool"), property)

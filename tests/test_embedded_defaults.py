@@ -1,5 +1,6 @@
 """With no DATABASE_URL and no REDIS_URL (a newcomer's `make run`), the workbench runs on SQLite
-and kombu's filesystem broker, and a real `celery worker` still archives cited sources."""
+and kombu's filesystem broker, and the worker `make run` starts (with its embedded beat) still
+archives cited sources."""
 
 import json
 import os
@@ -13,6 +14,17 @@ from tests.conftest import ROOT
 from tests.localweb import article_html
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
+
+
+def make_run_worker() -> list[str]:
+    """The worker command of `make run`, as the Makefile has it."""
+    makefile = (ROOT / "Makefile").read_text()
+    line = next(x for x in makefile.splitlines() if "-m factcheck.worker" in x)
+    command = line.split("$(BIN)/", 1)[1].rstrip(" &\\")
+    return command.split()
+
+
+MAKE_RUN_WORKER = make_run_worker()
 
 
 @pytest.fixture
@@ -59,8 +71,7 @@ def test_worker_on_sqlite_and_filesystem_broker(embedded_env, localweb, tmp_path
     url = localweb.page("/embedded/story", article_html("embedded", "Embedded story"))
     log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", "default,fetch",
-         "-P", "threads", "-c", "2", "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+        [sys.executable, *MAKE_RUN_WORKER[1:]],
         cwd=ROOT, env=embedded_env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:

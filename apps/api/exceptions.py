@@ -1,5 +1,6 @@
 """Every API error is JSON with one shape: {"status", "code", "detail"} plus, for invalid input,
-"errors" keyed by field. Domain refusals from the services keep their message for the user."""
+"errors" keyed by field. Any factcheck.errors.DomainError a service raises keeps its message and
+gets its kind's status and code, so nothing a user can cause is a 500."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -8,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from apps.verdicts.services import VerdictConflictError, VerdictError, VerdictPermissionError
+from factcheck.errors import DomainError
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -22,12 +23,6 @@ class RequestTooLarge(exceptions.APIException):
         return cls(f"The request body is larger than the {limit} bytes this API accepts.")
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The resource was changed by someone else."
-    default_code = "conflict"
-
-
 class Refused(exceptions.APIException):
     """A service refused the request (an illegal transition, a refused URL): 400 with its
     message."""
@@ -37,18 +32,18 @@ class Refused(exceptions.APIException):
     default_code = "refused"
 
 
-class Forbidden(exceptions.PermissionDenied):
-    default_code = "forbidden"
+class DomainRefusal(exceptions.APIException):
+    """A DomainError in DRF's terms: its kind's status and code, its message as the detail."""
+
+    def __init__(self, error: DomainError):
+        super().__init__(error.message, code=error.code)
+        self.status_code = error.http_status
 
 
 def _translate(exc: Exception) -> Exception:
     """Domain and Django exceptions as the DRF exception with the right status."""
-    if isinstance(exc, VerdictPermissionError):
-        return Forbidden(str(exc))
-    if isinstance(exc, VerdictConflictError):
-        return Conflict(str(exc))
-    if isinstance(exc, VerdictError):
-        return Refused(str(exc))
+    if isinstance(exc, DomainError):
+        return DomainRefusal(exc)
     if isinstance(exc, RequestDataTooBig):
         return RequestTooLarge.over_limit()
     if isinstance(exc, Http404):

@@ -8,7 +8,6 @@ from rest_framework.filters import OrderingFilter
 
 from apps.claims.models import ClaimKind
 from apps.verdicts.models import Rating, Verdict
-from apps.verdicts.selectors import LIVE_PUBLIC_STATES
 
 MAX_ID = 2**63 - 1
 
@@ -68,7 +67,9 @@ class ClaimFilter(django_filters.FilterSet):
     )
 
     def filter_rating(self, queryset, name, value: str):
-        return queryset.filter(rating_label=value.label, verdict_state__in=LIVE_PUBLIC_STATES)
+        return queryset.filter(
+            rating_label=value.label, verdict_state__in=Verdict.LIVE_PUBLIC_STATES
+        )
 
 
 class ArticleFilter(django_filters.FilterSet):

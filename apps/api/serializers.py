@@ -117,25 +117,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Verdict
-        fields = [
-            "id",
-            "claim",
-            "state",
-            "version",
-            "rating",
-            "summary",
-            "archive_override",
-            "correction_note",
-            "author",
-            "approver",
-            "created_at",
-            "updated_at",
-            "submitted_at",
-            "approved_at",
-            "published_at",
-            "corrected_at",
-            "retracted_at",
-        ]
+        fields = ["id", "claim", "rating", "summary", "archive_override", *Verdict.SERVICE_FIELDS]
         read_only_fields = fields
 
 

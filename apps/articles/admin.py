@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from apps.articles.exceptions import ArticleImportError
 from apps.articles.forms import ArticleImportForm
 from apps.articles.models import Article
-from apps.articles.services import article_import
+from apps.articles.services import article_import, article_import_url
 from apps.claims.highlight import body_stretches
 from apps.claims.models import Claim
 from apps.claims.selectors import claims_of_article
@@ -150,7 +150,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Export verdict report…", permissions=["view"])
     def export_report(self, request, queryset):
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
-        return HttpResponseRedirect(f"{reverse('api:reports:export')}?ids={ids}")
+        return HttpResponseRedirect(f"{reverse('report_export')}?ids={ids}")
 
     def add_view(self, request, form_url="", extra_context=None):
         """Adding an article is importing it: pasted text, a file or a URL, with its claims."""
@@ -174,25 +174,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _import(self, request, form) -> Article | None:
         data = form.cleaned_data
-        body, title, canonical_url = data.get("body", ""), data["title"], data["canonical_url"]
-        origin = Article.Origin.FILE if data.get("file") else Article.Origin.TEXT
-        if data.get("url"):
-            from apps.sources.fetch import FetchError
-            from apps.sources.services import url_fetch_text
-
-            try:
-                page = url_fetch_text(url=data["url"])
-            except FetchError as exc:
-                form.add_error("url", f"Could not fetch the page: {exc.reason}")
-                return None
-            body, title = page.text, title or page.title
-            canonical_url, origin = page.final_url, Article.Origin.URL
+        common = {
+            "title": data["title"],
+            "canonical_url": data["canonical_url"],
+            "by": request.user,
+        }
         try:
-            article, created = article_import(
-                body=body, title=title, origin=origin, canonical_url=canonical_url, by=request.user
-            )
+            if data.get("url"):
+                article, created = article_import_url(url=data["url"], **common)
+            else:
+                origin = Article.Origin.FILE if data.get("file") else Article.Origin.TEXT
+                article, created = article_import(body=data["body"], origin=origin, **common)
         except ArticleImportError as exc:
-            form.add_error(None, str(exc))
+            form.add_error("url" if data.get("url") else None, exc.message)
             return None
         if created:
             self.message_user(

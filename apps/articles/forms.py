@@ -1,6 +1,6 @@
 from django import forms
 
-from apps.claims.textinput import MAX_TEXT_BYTES, TextInputError, size_limit, text_decode
+from apps.articles.textinput import MAX_TEXT_BYTES, TextInputError, size_limit, text_decode
 
 
 class ArticleImportForm(forms.Form):

@@ -21,11 +21,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.claims.explanation import contribution_rows
 from apps.claims.models import Claim
+from apps.claims.selectors import verdict_model
 from apps.claims.services import ClaimError, claim_decide, claims_assign, claims_set_status
 from apps.sources.forms import CitationForm
 from apps.sources.models import Citation, Snapshot
 from apps.sources.selectors import citations_for_claims, citations_with_archive_state
-from apps.verdicts.models import Verdict
+from factcheck.admin import ServiceRefusalsAsMessages
 from factcheck.errors import DomainError
 
 ARCHIVE_BADGE_COLOURS = {
@@ -35,7 +36,7 @@ ARCHIVE_BADGE_COLOURS = {
     Snapshot.State.FAILED: "#b00020",
     Snapshot.State.BLOCKED: "#b00020",
 }
-LIVE_VERDICT_STATES = [s for s in Verdict.State.values if s != Verdict.State.RETRACTED]
+Verdict = verdict_model()
 
 
 def archive_badge(state: str | None, reason: str = "") -> str:
@@ -80,15 +81,13 @@ class QueueFilter(admin.SimpleListFilter):
             case "needs_sources":
                 return open_claims.exclude(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
             case "needs_verdict":
-                return open_claims.exclude(_verdict_exists(state__in=LIVE_VERDICT_STATES))
+                return open_claims.exclude(_verdict_exists(state__in=Verdict.LIVE_STATES))
             case "needs_review":
                 return queryset.filter(_verdict_exists(state=Verdict.State.SUBMITTED))
             case "ready":
                 return queryset.filter(_verdict_exists(state=Verdict.State.APPROVED))
             case "published":
-                return queryset.filter(
-                    _verdict_exists(state__in=[Verdict.State.PUBLISHED, Verdict.State.CORRECTED])
-                )
+                return queryset.filter(_verdict_exists(state__in=Verdict.LIVE_PUBLIC_STATES))
         return queryset
 
 
@@ -102,9 +101,9 @@ class ClaimChangeList(ChangeList):
         citations = citations_for_claims(ids)
         verdicts = {
             v.claim_id: v
-            for v in Verdict.objects.filter(claim_id__in=ids)
-            .exclude(state=Verdict.State.RETRACTED)
-            .only("pk", "claim_id", "state")
+            for v in Verdict.objects.filter(claim_id__in=ids, state__in=Verdict.LIVE_STATES).only(
+                "pk", "claim_id", "state"
+            )
         }
         for claim in claims:
             claim.page_citations = citations.get(claim.pk, [])
@@ -168,7 +167,7 @@ class AssignForm(forms.Form):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     list_display = [
         "short_text",
         "article_title",
@@ -357,7 +356,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 for v in verdicts
             ),
         )
-        live = [v for v in verdicts if v.state != Verdict.State.RETRACTED]
+        live = [v for v in verdicts if v.state in Verdict.LIVE_STATES]
         add = ""
         if not live and obj.status == Claim.Status.OPEN:
             add = format_html(

@@ -1,6 +1,26 @@
+"""Reads of claims that more than one caller needs.
+
+Articles and verdicts sit above claims (they import apps.claims; claims never imports them). Where
+claims code must touch one of them (lock a claim's article, ask whether a claim has a live
+verdict) it reaches the model through the relation that already joins them, so the rule about
+which states count as live stays on the Verdict model and is not copied here.
+"""
+
+from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
 
 from apps.claims.models import Claim
+
+
+def article_model() -> type[models.Model]:
+    """The Article model, through Claim.article."""
+    return Claim._meta.get_field("article").related_model
+
+
+def verdict_model() -> type[models.Model]:
+    """The Verdict model, through the reverse relation Claim.verdicts; it names its state sets
+    (LIVE_STATES, UNDER_WAY_STATES, ...)."""
+    return Claim._meta.get_field("verdicts").related_model
 
 
 def claims_of_article(*, article, include_stale: bool = True) -> QuerySet[Claim]:
@@ -26,9 +46,8 @@ def claims_feedback(*, since=None) -> QuerySet[Claim]:
     datetime), only decisions made from then on: the decision's ``reviewed_at``, or the
     verdict's creation.
     """
-    from apps.verdicts.models import Verdict
-
-    verdicts = Verdict.objects.filter(claim=OuterRef("pk")).exclude(state=Verdict.State.RETRACTED)
+    Verdict = verdict_model()
+    verdicts = Verdict.objects.filter(claim=OuterRef("pk"), state__in=Verdict.LIVE_STATES)
     decided = Q(reviewed_at__isnull=False) if since is None else Q(reviewed_at__gte=since)
     if since is not None:
         verdicts = verdicts.filter(created_at__gte=since)

@@ -18,6 +18,7 @@ from apps.claims.extraction import (
     extract,
 )
 from apps.claims.models import Claim
+from apps.claims.selectors import article_model, verdict_model
 from factcheck.errors import BadInput, Conflict, NotFound, NotPermitted, Refused
 
 
@@ -57,8 +58,7 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
     marked stale, never deleted: they may carry citations, verdicts or an assignee, and their
     history stays readable.
     """
-    from apps.articles.models import Article
-
+    Article = article_model()
     extraction = extract(article.body, threshold=threshold)
     with transaction.atomic():
         # One re-extraction per article at a time.
@@ -142,13 +142,17 @@ def _refresh(claim: Claim, found: ExtractedClaim, changed: dict[int, Claim]) -> 
             changed[claim.pk] = claim
 
 
-class ClaimError(Exception):
+class ClaimError(Refused):
     """A claim rule was broken; the message is meant for the user."""
+
+
+class ClaimPermissionError(NotPermitted, ClaimError):
+    """The user may not change claims."""
 
 
 def _require_change(by) -> None:
     if not (by and by.is_active and by.has_perm("claims.change_claim")):
-        raise ClaimError("You are not allowed to change claims.")
+        raise ClaimPermissionError("You are not allowed to change claims.")
 
 
 def claims_assign(*, claim_ids: list[int], assignee, by) -> int:
@@ -185,7 +189,7 @@ def claims_set_status(*, claim_ids: list[int], status: str, by) -> int:
             Claim.objects.select_for_update()
             .filter(pk__in=claim_ids)
             .exclude(status=status)
-            .exclude(verdicts__state__in=["submitted", "approved", "published", "corrected"])
+            .exclude(verdicts__state__in=verdict_model().UNDER_WAY_STATES)
         )
         now = timezone.now()
         for claim in claims:
@@ -238,13 +242,11 @@ def claim_add(*, article, start: int, end: int, by) -> Claim:
     marks it stale. A span that overlaps an existing claim, of any status, is refused: two claims
     over the same words would split their sources and verdicts.
     """
-    from apps.articles.models import Article
-
     _require_review(by)
     start, end = _span_check(article.body, start, end)
     with transaction.atomic():
         # The same lock as claims_extract: an extraction and an added claim never interleave.
-        article = Article.objects.select_for_update().filter(pk=article.pk).first()
+        article = article_model().objects.select_for_update().filter(pk=article.pk).first()
         if article is None:
             raise NotFound("That article no longer exists.")
         taken = (

@@ -4,13 +4,11 @@ as inline SVG so that the HTML report needs no script and prints (and turns into
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-if TYPE_CHECKING:
-    from apps.reports.services import RatingCount
+from apps.reports.documents import RatingCount
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 LABEL_WIDTH = 130

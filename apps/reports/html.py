@@ -5,16 +5,13 @@ WeasyPrint. Each claim carries the anchor `claim-<id>` that ClaimReview URLs poi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 
 from apps.reports.chart import ink_for, rating_chart_svg
+from apps.reports.documents import ArticleReport, Report
 from apps.reports.selectors import ReportRow
 from apps.verdicts.models import Rating
-
-if TYPE_CHECKING:
-    from apps.reports.services import ArticleReport, Report
 
 UNRATED_COLOUR = "#bdbdbd"
 

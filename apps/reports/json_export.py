@@ -47,14 +47,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from apps.reports.documents import ArticleReport, RatingCount, Report
 from apps.reports.selectors import ReportRow
-
-if TYPE_CHECKING:
-    from apps.reports.services import ArticleReport, RatingCount, Report
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -8,11 +8,13 @@ a report can never make the server fetch a URL or read a local file.
 
 import logging
 
+from factcheck.errors import Unavailable
+
 # WeasyPrint logs each layout step at INFO; a report is not news. Its warnings still show.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-class PdfUnavailableError(Exception):
+class PdfUnavailableError(Unavailable):
     """WeasyPrint or its system libraries are missing; the message says what to install."""
 
 

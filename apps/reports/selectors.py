@@ -64,11 +64,7 @@ _ROW_VALUES = (
     "author_id",
     "approver_id",
     "created_at",
-    "submitted_at",
-    "approved_at",
-    "published_at",
-    "corrected_at",
-    "retracted_at",
+    *Verdict.STEP_TIMES,
 )
 
 
@@ -127,12 +123,14 @@ def report_verdicts(
 ) -> QuerySet[Verdict]:
     """The verdicts a report shows, at most one per claim (see the module docstring)."""
     visible = Verdict.objects.all() if include_drafts else verdicts_public()
-    retracted = Verdict.State.RETRACTED
-    live = visible.exclude(state=retracted).filter(claim_id=OuterRef("claim_id"))
+    live_states = Verdict.LIVE_STATES
+    live = visible.filter(state__in=live_states, claim_id=OuterRef("claim_id"))
     newer_retraction = Verdict.objects.filter(
-        claim_id=OuterRef("claim_id"), state=retracted, pk__gt=OuterRef("pk")
+        claim_id=OuterRef("claim_id"), state=Verdict.State.RETRACTED, pk__gt=OuterRef("pk")
     )
-    verdicts = visible.filter(~Q(state=retracted) | (~Exists(live) & ~Exists(newer_retraction)))
+    verdicts = visible.filter(
+        Q(state__in=live_states) | (~Exists(live) & ~Exists(newer_retraction))
+    )
     if article_ids is not None:
         verdicts = verdicts.filter(claim__article_id__in=list(article_ids))
     return verdicts.order_by("claim__article_id", "claim__start", "claim_id")

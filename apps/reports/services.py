@@ -8,24 +8,28 @@ only, unless `include_drafts`; deciding who may ask for drafts is the door's job
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from apps.articles.models import Article
 from apps.reports.claimreview_export import claimreview_bytes
 from apps.reports.csv_export import csv_chunks
+from apps.reports.documents import ArticleReport, Report, rating_summary
 from apps.reports.html import html_string
 from apps.reports.json_export import json_bytes
 from apps.reports.pdf import pdf_bytes
-from apps.reports.selectors import ReportRow, report_article_ids, report_rows, report_verdicts
+from apps.reports.selectors import report_article_ids, report_rows, report_verdicts
 from apps.verdicts.models import Rating, Verdict
+from factcheck.errors import BadInput, NotFound
 
 
-class ReportError(Exception):
-    """The report cannot be made as asked (unknown article, unknown format); for the user."""
+class ReportError(BadInput):
+    """The report cannot be made as asked (an unknown format, no article given); for the user."""
+
+
+class ReportArticleMissing(NotFound, ReportError):
+    """An article the report was asked for does not exist."""
 
 
 @dataclass(frozen=True)
@@ -57,63 +61,10 @@ def report_format(name: str) -> ReportFormat:
         ) from None
 
 
-@dataclass(frozen=True)
-class RatingCount:
-    rating: Rating | None  # None: drafts not rated yet
-    count: int
-
-    @property
-    def label(self) -> str:
-        return self.rating.label if self.rating else "Unrated"
-
-    @property
-    def colour(self) -> str:
-        return self.rating.colour if self.rating else "#bdbdbd"
-
-
-@dataclass
-class ArticleReport:
-    article: Article
-    rows: list[ReportRow] = field(default_factory=list)
-    summary: list[RatingCount] = field(default_factory=list)
-    retracted: int = 0
-    drafts: int = 0
-
-
-@dataclass
-class Report:
-    articles: list[ArticleReport]
-    scale: dict[int, Rating]
-    include_drafts: bool
-    generated_at: datetime
-    organization_name: str = field(default_factory=lambda: settings.ORGANIZATION_NAME)
-    organization_url: str = field(default_factory=lambda: settings.ORGANIZATION_URL)
-
-    @property
-    def summary(self) -> list[RatingCount]:
-        """Counts by rating over every article in the report."""
-        totals: Counter = Counter()
-        for part in self.articles:
-            totals.update({c.rating.pk if c.rating else None: c.count for c in part.summary})
-        return _summary(totals, self.scale)
-
-    @property
-    def claim_count(self) -> int:
-        return sum(len(part.rows) for part in self.articles)
-
-
-def _summary(counts: Counter, scale: dict[int, Rating]) -> list[RatingCount]:
-    """Every step of the scale in order (zeros too, so reports compare), then unrated drafts."""
-    summary = [RatingCount(rating, counts.get(pk, 0)) for pk, rating in scale.items()]
-    if counts.get(None):
-        summary.append(RatingCount(None, counts[None]))
-    return summary
-
-
 def _require_known(ids: list[int], found) -> None:
     unknown = [str(pk) for pk in ids if pk not in found]
     if unknown:
-        raise ReportError(f"No article with id {', '.join(unknown)}.")
+        raise ReportArticleMissing(f"No article with id {', '.join(unknown)}.")
 
 
 def _articles(article_ids: Iterable[int]) -> dict[int, Article]:
@@ -154,7 +105,7 @@ def report_build(
             else:
                 counts[row.rating_id] += 1
             part.drafts += row.draft
-        part.summary = _summary(counts, scale)
+        part.summary = rating_summary(counts, scale)
     # Articles are listed in the order given, rows within each in the order of the text.
     return Report(
         articles=list(parts.values()),

@@ -1,4 +1,5 @@
-"""Report downloads; included under /api/v1/ (see apps/api/urls.py)."""
+"""Report downloads; included under /api/v1/ (see apps/api/urls.py). The staff export page is
+an admin page (factcheck/urls.py)."""
 
 from django.urls import path
 
@@ -16,5 +17,4 @@ urlpatterns = [
         )
         for extension in API_EXTENSIONS
     ),
-    path("reports/export/", views.report_export, name="export"),
 ]

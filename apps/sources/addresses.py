@@ -19,6 +19,8 @@ from urllib.parse import SplitResult, urlsplit
 import idna
 from django.conf import settings
 
+from factcheck.errors import Refused
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -61,12 +63,13 @@ _NUMERIC_LABEL = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$")
 _CONTROL = re.compile(r"[\x00-\x20\x7f\\]")
 
 
-class AddressRefused(Exception):
-    """A URL or address the archiver must not contact; `reason` is shown to reviewers."""
+class AddressRefused(Refused):
+    """A URL or address the archiver must not contact; `message` is shown to reviewers."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    @property
+    def reason(self) -> str:
+        """The message, under the name the capture code and its tests still read."""
+        return self.message
 
 
 def _allowed_networks():

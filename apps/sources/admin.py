@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.sources import selectors, services
 from apps.sources.models import Citation, Snapshot, SnapshotState, Source
 from apps.sources.views import snapshot_text, snapshot_warc
+from factcheck.admin import ServiceRefusalsAsMessages
 
 
 def _snapshot_links(snapshot: Snapshot) -> str:
@@ -134,7 +135,7 @@ class SnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     list_display = [
         "claim",
         "source",

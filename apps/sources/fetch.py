@@ -44,6 +44,7 @@ import httpx
 from django.conf import settings
 
 from apps.sources.addresses import AddressRefused, address_check, host_literal, url_check
+from factcheck.errors import Refused
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -56,15 +57,20 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524}
 
 
-class FetchError(Exception):
-    """A fetch that did not produce a page; `reason` is the human-readable why."""
+class FetchError(Refused):
+    """A fetch that did not produce a page; `message` is the human-readable why, `status` the
+    HTTP status when the server answered."""
 
     transient = False
 
-    def __init__(self, reason: str, *, status: int | None = None):
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(message)
         self.status = status
+
+    @property
+    def reason(self) -> str:
+        """The message, under the name the capture code records on a snapshot row."""
+        return self.message
 
 
 class BlockedError(FetchError):
@@ -88,8 +94,10 @@ class TransientFetchError(FetchError):
 
     transient = True
 
-    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
-        super().__init__(reason, status=status)
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ):
+        super().__init__(message, status=status)
         self.retry_after = retry_after
 
 
@@ -397,7 +405,7 @@ def _fetch(
             try:
                 url_check(current)
             except AddressRefused as exc:
-                raise BlockedError(exc.reason) from None
+                raise BlockedError(exc.message) from None
             current = str(httpx.URL(current))
             seen.add(current)
             with client.stream("GET", current, headers=headers, timeout=timeout) as response:
@@ -431,7 +439,7 @@ def _fetch(
         limit = settings.ARCHIVE_MAX_REDIRECTS
         raise RedirectError(f"too many redirects (more than {limit})")
     except AddressRefused as exc:
-        raise BlockedError(exc.reason) from None
+        raise BlockedError(exc.message) from None
     except httpx.TimeoutException as exc:
         if time.monotonic() >= deadline - 0.05:
             raise TransientFetchError(f"timeout after {_seconds(total)}") from None

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.sources.models import Citation
 from apps.sources.normalize import BadURL, url_normalise
-from apps.sources.services import CitationError, citation_add, citation_update
+from apps.sources.services import citation_add, citation_update
 
 
 class CitationForm(forms.ModelForm):
@@ -44,7 +44,7 @@ class CitationForm(forms.ModelForm):
         try:
             return url_normalise(self.cleaned_data["url"])
         except BadURL as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(exc.message) from None
 
     def clean(self):
         cleaned = super().clean()
@@ -64,27 +64,27 @@ class CitationForm(forms.ModelForm):
         return user if getattr(user, "is_authenticated", False) else None
 
     def save(self, commit=True):
+        """Hand the cleaned data to the service. What clean() could not foresee (a colleague
+        citing the same source a moment earlier) is the service's refusal, which the admin shows
+        as a message (factcheck.admin.ServiceRefusalsAsMessages)."""
         data = self.cleaned_data
-        try:
-            if self.instance.pk:
-                saved = Citation.objects.select_related("snapshot").get(pk=self.instance.pk)
-                citation = citation_update(
-                    citation=saved,
-                    stance=data["stance"],
-                    excerpt=data.get("excerpt", ""),
-                    note=data.get("note", ""),
-                )
-            else:
-                citation = citation_add(
-                    claim=self.instance.claim,
-                    url=data["url"],
-                    stance=data["stance"],
-                    excerpt=data.get("excerpt", ""),
-                    note=data.get("note", ""),
-                    by=self._reviewer(),
-                )
-        except CitationError as exc:
-            raise forms.ValidationError(exc.message) from None
+        if self.instance.pk:
+            saved = Citation.objects.select_related("snapshot").get(pk=self.instance.pk)
+            citation = citation_update(
+                citation=saved,
+                stance=data["stance"],
+                excerpt=data.get("excerpt", ""),
+                note=data.get("note", ""),
+            )
+        else:
+            citation = citation_add(
+                claim=self.instance.claim,
+                url=data["url"],
+                stance=data["stance"],
+                excerpt=data.get("excerpt", ""),
+                note=data.get("note", ""),
+                by=self._reviewer(),
+            )
         self.instance = citation
         self.save_m2m = lambda: None
         return citation

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from url_normalize import url_normalize
 
+from factcheck.errors import BadInput
+
 MAX_URL_LENGTH = 2048
 
 TRACKING_PARAMS = {
@@ -45,7 +47,7 @@ _NON_WEB_SCHEMES = {"javascript", "data", "file", "mailto", "ftp", "about", "vbs
 _CONTROL = re.compile(r"[\x00-\x20\x7f\\]")
 
 
-class BadURL(ValueError):
+class BadURL(BadInput):
     """A URL that cannot be cited; the message is shown to the reviewer."""
 
 

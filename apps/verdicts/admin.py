@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -12,82 +10,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.verdicts import services
 from apps.verdicts.forms import TransitionForm, VerdictForm
 from apps.verdicts.models import ClaimSetVersion, Rating, Verdict, VerdictTransition
+from apps.verdicts.workflow import STEPS_BY_NAME, steps_open
+from factcheck.admin import ServiceRefusalsAsMessages
 
 State = Verdict.State
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    states: tuple[str, ...]
-    permission: str
-    note: str = ""
-    needs_comment: bool = False
-    corrects: bool = False
-
-
-TRANSITIONS = [
-    Transition("submit", "Submit for review", services.EDITABLE_STATES, services.PERM_EDIT),
-    Transition(
-        "approve",
-        "Approve",
-        (State.SUBMITTED,),
-        services.PERM_APPROVE,
-        "Another editor than the author.",
-    ),
-    Transition(
-        "request_changes",
-        "Request changes",
-        (State.SUBMITTED, State.APPROVED),
-        services.PERM_APPROVE,
-        "Say what needs to change.",
-        needs_comment=True,
-    ),
-    Transition("reopen", "Back to draft", (State.CHANGES_REQUESTED,), services.PERM_EDIT),
-    Transition("publish", "Publish", (State.APPROVED,), services.PERM_PUBLISH),
-    Transition(
-        "correct",
-        "Publish a correction",
-        (State.PUBLISHED, State.CORRECTED),
-        services.PERM_PUBLISH,
-        "The note is shown to the public beside the verdict.",
-        needs_comment=True,
-        corrects=True,
-    ),
-    Transition(
-        "retract",
-        "Retract",
-        (State.PUBLISHED, State.CORRECTED),
-        services.PERM_PUBLISH,
-        "The note is shown to the public.",
-        needs_comment=True,
-    ),
-]
-TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
-
-
-def _run_transition(action: str, verdict: Verdict, user, form: TransitionForm) -> Verdict:
-    data = form.cleaned_data
-    common = {"verdict": verdict, "by": user, "version": data.get("expected_version")}
-    comment = data.get("comment") or ""
-    if action == "submit":
-        return services.verdict_submit(comment=comment, **common)
-    if action == "approve":
-        return services.verdict_approve(comment=comment, **common)
-    if action == "request_changes":
-        return services.verdict_request_changes(comment=comment, **common)
-    if action == "reopen":
-        return services.verdict_reopen(comment=comment, **common)
-    if action == "publish":
-        return services.verdict_publish(comment=comment, **common)
-    if action == "correct":
-        return services.verdict_correct(
-            note=comment, rating=data.get("rating"), summary=data.get("summary"), **common
-        )
-    if action == "retract":
-        return services.verdict_retract(note=comment, **common)
-    raise services.VerdictError(f"Unknown action {action!r}.")
 
 
 @admin.register(Rating)
@@ -129,7 +55,7 @@ class VerdictTransitionInline(admin.TabularInline):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     form = VerdictForm
     change_form_template = "admin/verdicts/verdict/change_form.html"
     list_display = [
@@ -148,20 +74,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["claim"]
     date_hierarchy = "updated_at"
     show_full_result_count = False
-    readonly_fields = [
-        "state",
-        "author",
-        "approver",
-        "version",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "approved_at",
-        "published_at",
-        "corrected_at",
-        "retracted_at",
-        "correction_note",
-    ]
+    readonly_fields = Verdict.SERVICE_FIELDS
     fieldsets = [
         (None, {"fields": ["claim", "rating", "summary", "archive_override", "expected_version"]}),
         (
@@ -194,7 +107,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             fields.append("claim")
-            if obj.state not in services.EDITABLE_STATES:
+            if obj.state not in Verdict.EDITABLE_STATES:
                 fields += ["rating", "summary", "archive_override"]
         return fields
 
@@ -206,7 +119,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         """Only drafts are edited in the form; later states change through the workflow buttons."""
-        if obj is not None and obj.state not in services.EDITABLE_STATES:
+        if obj is not None and obj.state not in Verdict.EDITABLE_STATES:
             return False
         return super().has_change_permission(request, obj)
 
@@ -245,21 +158,9 @@ class VerdictAdmin(SimpleHistoryAdmin):
         obj.pk = updated.pk
         obj.refresh_from_db()
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.VerdictError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            available = [
-                t
-                for t in TRANSITIONS
-                if obj.state in t.states and request.user.has_perm(t.permission)
-            ]
-            context["transitions"] = available
+            context["transitions"] = steps_open(state=obj.state, user=request.user)
             context["transition_form"] = TransitionForm(initial={"expected_version": obj.version})
             if obj.state == State.APPROVED:
                 context["publish_problems"] = services.verdict_publish_check(verdict=obj).problems
@@ -283,19 +184,25 @@ class VerdictAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         change_url = reverse("admin:verdicts_verdict_change", args=[verdict.pk])
         form = TransitionForm(request.POST)
-        if action not in TRANSITIONS_BY_ACTION or not form.is_valid():
+        step = STEPS_BY_NAME.get(action)
+        if step is None or not form.is_valid():
             self.message_user(request, "That action is not available.", messages.ERROR)
             return HttpResponseRedirect(change_url)
+        data = form.cleaned_data
         try:
-            verdict = _run_transition(action, verdict, request.user, form)
-        except services.VerdictError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                f"The verdict is now {verdict.get_state_display().lower()}.",
-                messages.SUCCESS,
+            services.verdict_step(
+                verdict=verdict,
+                name=step.name,
+                by=request.user,
+                note=data.get("comment") or "",
+                version=data.get("expected_version"),
+                rating=data.get("rating"),
+                summary=data.get("summary"),
             )
+        except services.VerdictError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, step.done, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
 
 

@@ -25,7 +25,7 @@ from apps.verdicts import services
 from apps.verdicts.models import Rating, Verdict
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from apps.verdicts.scale import rating_scale_seed
-from factcheck.errors import DomainError
+from factcheck.errors import DomainError, Refused
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 DEMO_USERS = [
@@ -42,8 +42,8 @@ OFFLINE_OVERRIDE = (
 )
 
 
-class DemoError(Exception):
-    pass
+class DemoError(Refused):
+    """The demo data cannot be loaded (its seed files are missing or malformed)."""
 
 
 @dataclass

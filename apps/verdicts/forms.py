@@ -1,7 +1,6 @@
 from django import forms
 
 from apps.verdicts.models import Rating, Verdict
-from apps.verdicts.services import EDITABLE_STATES
 
 
 class VerdictForm(forms.ModelForm):
@@ -34,7 +33,7 @@ class VerdictForm(forms.ModelForm):
                 f"(you loaded version {expected}, it is now version {current['version']}). "
                 "Open it again to see their changes; yours were not saved."
             )
-        if current["state"] not in EDITABLE_STATES:
+        if current["state"] not in Verdict.EDITABLE_STATES:
             raise forms.ValidationError(
                 f"A verdict that is {Verdict.State(current['state']).label.lower()} cannot be "
                 "edited. Use the buttons below (request changes, correct or retract)."

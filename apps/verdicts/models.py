@@ -42,12 +42,50 @@ class VerdictState(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
+# The groups of states the rest of the workbench asks about, named once. Lists (not tuples) so the
+# constraints below compare equal to the ones in the migrations.
+_S = VerdictState
+# The author may still edit the verdict.
+EDITABLE_STATES = [_S.DRAFT, _S.CHANGES_REQUESTED]
+# The public may see the verdict (a retracted one is shown as retracted).
+PUBLIC_STATES = [_S.PUBLISHED, _S.CORRECTED, _S.RETRACTED]
+# Published and standing: what readers and feeds count.
+LIVE_PUBLIC_STATES = [_S.PUBLISHED, _S.CORRECTED]
+# The claim's verdict: every state but retracted (at most one per claim, by constraint).
+LIVE_STATES = [s for s in _S if s != _S.RETRACTED]
+# Live and out of the author's hands: the claim's status is frozen while one exists.
+UNDER_WAY_STATES = [s for s in LIVE_STATES if s not in EDITABLE_STATES]
+# An editor has signed it off: approver, rating and approval time are set.
+APPROVED_STATES = [_S.APPROVED, *PUBLIC_STATES]
+
+# When the workflow's steps last happened, in workflow order (admin, API, reports, CSV).
+STEP_TIMES = ["submitted_at", "approved_at", "published_at", "corrected_at", "retracted_at"]
+# What only the services write: read-only wherever a verdict is shown.
+SERVICE_FIELDS = [
+    "state",
+    "version",
+    "correction_note",
+    "author",
+    "approver",
+    "created_at",
+    "updated_at",
+    *STEP_TIMES,
+]
+
+
 class Verdict(models.Model):
-    """A reviewer's finding on a claim. States change only through apps.verdicts.services."""
+    """A reviewer's finding on a claim. States change only through apps.verdicts.services, along
+    the steps of apps.verdicts.workflow."""
 
     State = VerdictState
 
-    PUBLIC_STATES = (State.PUBLISHED, State.CORRECTED, State.RETRACTED)
+    EDITABLE_STATES = EDITABLE_STATES
+    PUBLIC_STATES = PUBLIC_STATES
+    LIVE_PUBLIC_STATES = LIVE_PUBLIC_STATES
+    LIVE_STATES = LIVE_STATES
+    UNDER_WAY_STATES = UNDER_WAY_STATES
+    STEP_TIMES = STEP_TIMES
+    SERVICE_FIELDS = SERVICE_FIELDS
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="verdicts")
     rating = models.ForeignKey(
@@ -91,18 +129,18 @@ class Verdict(models.Model):
                 name="verdict_two_person_rule",
             ),
             models.CheckConstraint(
-                condition=~models.Q(state__in=["approved", "published", "corrected", "retracted"])
+                condition=~models.Q(state__in=APPROVED_STATES)
                 | models.Q(approver__isnull=False, rating__isnull=False, approved_at__isnull=False),
                 name="verdict_approved_has_approver_and_rating",
             ),
             models.CheckConstraint(
-                condition=~models.Q(state__in=["published", "corrected", "retracted"])
+                condition=~models.Q(state__in=PUBLIC_STATES)
                 | (models.Q(published_at__isnull=False) & ~models.Q(summary="")),
                 name="verdict_published_complete",
             ),
             models.UniqueConstraint(
                 fields=["claim"],
-                condition=~models.Q(state="retracted"),
+                condition=~models.Q(state=VerdictState.RETRACTED),
                 name="verdict_one_live_per_claim",
             ),
         ]

@@ -47,14 +47,11 @@ def claims_public(*, article_id: int | None = None) -> QuerySet[Claim]:
 def verdict_live_for_claim(*, claim_id: int) -> Verdict | None:
     """The claim's verdict that is not retracted, if any (at most one, by a DB constraint)."""
     return (
-        Verdict.objects.exclude(state=Verdict.State.RETRACTED)
+        Verdict.objects.filter(state__in=Verdict.LIVE_STATES)
         .select_related("rating", "author", "approver")
         .filter(claim_id=claim_id)
         .first()
     )
-
-
-LIVE_PUBLIC_STATES = (Verdict.State.PUBLISHED, Verdict.State.CORRECTED)
 
 
 def verdicts_visible(*, user) -> QuerySet[Verdict]:
@@ -83,7 +80,7 @@ def article_rating_counts(*, article_ids: list[int]) -> dict[int, dict]:
     counts: dict[int, dict] = {pk: {"ratings": {}, "retracted": 0} for pk in article_ids}
     rows = (
         verdicts_public()
-        .filter(state__in=LIVE_PUBLIC_STATES, claim__article_id__in=article_ids)
+        .filter(state__in=Verdict.LIVE_PUBLIC_STATES, claim__article_id__in=article_ids)
         .values_list("claim__article_id", "rating__label")
         .annotate(n=Count("id"))
         .order_by()
@@ -92,9 +89,13 @@ def article_rating_counts(*, article_ids: list[int]) -> dict[int, dict]:
         counts[article_id]["ratings"][label] = n
     retracted = (
         Claim.objects.filter(article_id__in=article_ids)
-        .filter(Exists(verdicts_public().filter(claim=OuterRef("pk"), state="retracted")))
+        .filter(
+            Exists(verdicts_public().filter(claim=OuterRef("pk"), state=Verdict.State.RETRACTED))
+        )
         .exclude(
-            Exists(verdicts_public().filter(claim=OuterRef("pk"), state__in=LIVE_PUBLIC_STATES))
+            Exists(
+                verdicts_public().filter(claim=OuterRef("pk"), state__in=Verdict.LIVE_PUBLIC_STATES)
+            )
         )
         .values_list("article_id")
         .annotate(n=Count("id"))
@@ -120,7 +121,7 @@ def claim_reviewable_verdict(*, claim_id: int) -> Verdict | None:
     """The claim's published or corrected verdict, with what a ClaimReview needs loaded."""
     return (
         verdicts_public()
-        .filter(claim_id=claim_id, state__in=LIVE_PUBLIC_STATES)
+        .filter(claim_id=claim_id, state__in=Verdict.LIVE_PUBLIC_STATES)
         .select_related("claim__article", "rating")
         .order_by("-published_at")
         .first()
@@ -131,7 +132,7 @@ def verdicts_reviewable() -> QuerySet[Verdict]:
     """Published and corrected verdicts, newest first, ready for ClaimReview markup."""
     return (
         verdicts_public()
-        .filter(state__in=LIVE_PUBLIC_STATES)
+        .filter(state__in=Verdict.LIVE_PUBLIC_STATES)
         .select_related("claim__article", "rating")
         .order_by("-published_at", "-pk")
     )

@@ -1,8 +1,9 @@
-"""Every change to a verdict goes through here: edits with optimistic locking, and the state
-machine draft → submitted → approved → published (→ corrected | retracted), with
-submitted → changes requested → draft. Each transition checks the actor's permission, records a
+"""Every change to a verdict goes through here: edits with optimistic locking, and the steps of
+the workflow table (apps.verdicts.workflow). A step checks the actor's permission and the note,
+locks the row, then checks the state and its own rule on the locked row, records a
 VerdictTransition and bumps the version, so a stale form can never overwrite newer work."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,28 +13,22 @@ from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot
 from apps.verdicts.claimsets import claim_set_freeze
 from apps.verdicts.models import Rating, Verdict, VerdictTransition
+from apps.verdicts.workflow import PERM_CREATE, PERM_EDIT, STEPS_BY_NAME
+from factcheck.errors import Conflict, NotPermitted, Refused
 
 State = Verdict.State
 
 
-class VerdictError(Exception):
+class VerdictError(Refused):
     """A verdict rule was broken; the message is meant for the user."""
 
 
-class VerdictPermissionError(VerdictError):
-    pass
+class VerdictPermissionError(NotPermitted, VerdictError):
+    """The user lacks the permission this step of the workflow needs."""
 
 
-class VerdictConflictError(VerdictError):
+class VerdictConflictError(Conflict, VerdictError):
     """Someone else changed the verdict after the user loaded it."""
-
-
-PERM_EDIT = "verdicts.change_verdict"
-PERM_CREATE = "verdicts.add_verdict"
-PERM_APPROVE = "verdicts.approve_verdict"
-PERM_PUBLISH = "verdicts.publish_verdict"
-
-EDITABLE_STATES = (State.DRAFT, State.CHANGES_REQUESTED)
 
 
 def _require(user, perm: str, action: str) -> None:
@@ -52,25 +47,6 @@ def _locked(verdict: Verdict, expected_version: int | None) -> Verdict:
     return current
 
 
-def _transition(
-    verdict: Verdict,
-    *,
-    to: str,
-    allowed_from: tuple[str, ...],
-    by,
-    comment: str,
-    expected_version: int | None,
-    changes: dict | None = None,
-) -> Verdict:
-    current = _locked(verdict, expected_version)
-    if current.state not in allowed_from:
-        raise VerdictError(
-            f"A verdict that is {current.get_state_display().lower()} cannot be moved to "
-            f"{State(to).label.lower()}."
-        )
-    return _apply(current, to=to, by=by, comment=comment, changes=changes or {})
-
-
 def _apply(current: Verdict, *, to: str, by, comment: str, changes: dict) -> Verdict:
     from_state = current.state
     for field, value in changes.items():
@@ -87,13 +63,48 @@ def _apply(current: Verdict, *, to: str, by, comment: str, changes: dict) -> Ver
     return current
 
 
+def _step(
+    name: str,
+    *,
+    verdict: Verdict,
+    by,
+    note: str,
+    version: int | None,
+    check: Callable[[Verdict], None] | None = None,
+    changes: Callable[[Verdict], dict] | None = None,
+) -> Verdict:
+    """Run one step of the workflow table: permission and note first (they need no row), then
+    lock, then the state and the step's own `check` on the locked row, then the change."""
+    step = STEPS_BY_NAME[name]
+    _require(by, step.permission, step.may)
+    if step.note_required and not note.strip():
+        raise VerdictError(step.note_required)
+    current = _locked(verdict, version)
+    if current.state not in step.sources:
+        raise VerdictError(
+            f"A verdict that is {current.get_state_display().lower()} cannot be moved to "
+            f"{State(step.target).label.lower()}."
+        )
+    if check is not None:
+        check(current)
+    moved = _apply(
+        current, to=step.target, by=by, comment=note, changes=changes(current) if changes else {}
+    )
+    if step.freezes:
+        claim_set_freeze(
+            article=moved.claim.article, by=by, reason=f"{step.target} verdict {moved.pk}"
+        )
+    return moved
+
+
 @transaction.atomic
 def verdict_create(*, claim: Claim, by, rating: Rating | None = None, summary: str = "") -> Verdict:
     _require(by, PERM_CREATE, "write verdicts")
+    # Lock, then check: a colleague may have closed the claim since the caller loaded it.
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != Claim.Status.OPEN:
         raise VerdictError(f"The claim is {claim.get_status_display().lower()}; reopen it first.")
-    Claim.objects.select_for_update().filter(pk=claim.pk).first()
-    if Verdict.objects.filter(claim=claim).exclude(state=State.RETRACTED).exists():
+    if Verdict.objects.filter(claim=claim, state__in=Verdict.LIVE_STATES).exists():
         raise VerdictError("This claim already has a verdict; edit that one instead.")
     verdict = Verdict(claim=claim, author=by, rating=rating, summary=summary)
     verdict._change_reason = "created"
@@ -115,7 +126,7 @@ def verdict_update(
     """Edit a draft. `version` is the one the user's form was built from (optimistic locking)."""
     _require(by, PERM_EDIT, "edit verdicts")
     current = _locked(verdict, version)
-    if current.state not in EDITABLE_STATES:
+    if current.state not in Verdict.EDITABLE_STATES:
         raise VerdictError(
             f"A verdict that is {current.get_state_display().lower()} cannot be edited"
             + (
@@ -141,23 +152,26 @@ def verdict_update(
 def verdict_submit(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
-    _require(by, PERM_EDIT, "submit verdicts")
-    current = _locked(verdict, version)
-    missing = [
-        name
-        for name, ok in (("a rating", current.rating_id), ("a summary", current.summary.strip()))
-        if not ok
-    ]
-    if missing and current.state in EDITABLE_STATES:
-        raise VerdictError(f"Add {' and '.join(missing)} before submitting.")
-    return _transition(
-        current,
-        to=State.SUBMITTED,
-        allowed_from=EDITABLE_STATES,
+    def complete(current: Verdict) -> None:
+        missing = [
+            name
+            for name, ok in (
+                ("a rating", current.rating_id),
+                ("a summary", current.summary.strip()),
+            )
+            if not ok
+        ]
+        if missing:
+            raise VerdictError(f"Add {' and '.join(missing)} before submitting.")
+
+    return _step(
+        "submit",
+        verdict=verdict,
         by=by,
-        comment=comment,
-        expected_version=None,
-        changes={"submitted_at": timezone.now()},
+        note=comment,
+        version=version,
+        check=complete,
+        changes=lambda current: {"submitted_at": timezone.now()},
     )
 
 
@@ -165,17 +179,13 @@ def verdict_submit(
 def verdict_request_changes(
     *, verdict: Verdict, by, comment: str, version: int | None = None
 ) -> Verdict:
-    _require(by, PERM_APPROVE, "request changes")
-    if not comment.strip():
-        raise VerdictError("Say what needs to change: a comment is required.")
-    return _transition(
-        verdict,
-        to=State.CHANGES_REQUESTED,
-        allowed_from=(State.SUBMITTED, State.APPROVED),
+    return _step(
+        "request_changes",
+        verdict=verdict,
         by=by,
-        comment=comment,
-        expected_version=version,
-        changes={"approver": None, "approved_at": None},
+        note=comment,
+        version=version,
+        changes=lambda current: {"approver": None, "approved_at": None},
     )
 
 
@@ -184,33 +194,25 @@ def verdict_reopen(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
     """Back to draft after changes were requested, so the author can edit."""
-    _require(by, PERM_EDIT, "edit verdicts")
-    return _transition(
-        verdict,
-        to=State.DRAFT,
-        allowed_from=(State.CHANGES_REQUESTED,),
-        by=by,
-        comment=comment,
-        expected_version=version,
-    )
+    return _step("reopen", verdict=verdict, by=by, note=comment, version=version)
 
 
 @transaction.atomic
 def verdict_approve(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
-    _require(by, PERM_APPROVE, "approve verdicts")
-    current = _locked(verdict, version)
-    if current.author_id == by.pk:
-        raise VerdictError("You wrote this verdict; another editor must approve it.")
-    return _transition(
-        current,
-        to=State.APPROVED,
-        allowed_from=(State.SUBMITTED,),
+    def not_the_author(current: Verdict) -> None:
+        if current.author_id == by.pk:
+            raise VerdictError("You wrote this verdict; another editor must approve it.")
+
+    return _step(
+        "approve",
+        verdict=verdict,
         by=by,
-        comment=comment,
-        expected_version=None,
-        changes={"approver": by, "approved_at": timezone.now()},
+        note=comment,
+        version=version,
+        check=not_the_author,
+        changes=lambda current: {"approver": by, "approved_at": timezone.now()},
     )
 
 
@@ -248,29 +250,25 @@ def verdict_publish_check(*, verdict: Verdict) -> PublishCheck:
     return PublishCheck(problems)
 
 
+def _publishable(current: Verdict) -> None:
+    check = verdict_publish_check(verdict=current)
+    if not check.ok:
+        raise VerdictError("Cannot publish: " + "; ".join(check.problems) + ".")
+
+
 @transaction.atomic
 def verdict_publish(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
-    _require(by, PERM_PUBLISH, "publish verdicts")
-    current = _locked(verdict, version)
-    if current.state == State.APPROVED:
-        check = verdict_publish_check(verdict=current)
-        if not check.ok:
-            raise VerdictError("Cannot publish: " + "; ".join(check.problems) + ".")
-    published = _transition(
-        current,
-        to=State.PUBLISHED,
-        allowed_from=(State.APPROVED,),
+    return _step(
+        "publish",
+        verdict=verdict,
         by=by,
-        comment=comment,
-        expected_version=None,
-        changes={"published_at": timezone.now()},
+        note=comment,
+        version=version,
+        check=_publishable,
+        changes=lambda current: {"published_at": timezone.now()},
     )
-    claim_set_freeze(
-        article=published.claim.article, by=by, reason=f"published verdict {published.pk}"
-    )
-    return published
 
 
 @transaction.atomic
@@ -284,45 +282,58 @@ def verdict_correct(
     version: int | None = None,
 ) -> Verdict:
     """Change a published verdict in public: the note is shown beside it as a correction."""
-    _require(by, PERM_PUBLISH, "correct published verdicts")
-    if not note.strip():
-        raise VerdictError("A correction needs a public note saying what changed.")
-    current = _locked(verdict, version)
-    changes = {"corrected_at": timezone.now(), "correction_note": note}
-    if rating is not None:
-        changes["rating"] = rating
-    if summary is not None and summary.strip():
-        changes["summary"] = summary
-    corrected = _transition(
-        current,
-        to=State.CORRECTED,
-        allowed_from=(State.PUBLISHED, State.CORRECTED),
-        by=by,
-        comment=note,
-        expected_version=None,
-        changes=changes,
-    )
-    claim_set_freeze(
-        article=corrected.claim.article, by=by, reason=f"corrected verdict {corrected.pk}"
-    )
-    return corrected
+
+    def corrected(current: Verdict) -> dict:
+        changes = {"corrected_at": timezone.now(), "correction_note": note}
+        if rating is not None:
+            changes["rating"] = rating
+        if summary is not None and summary.strip():
+            changes["summary"] = summary
+        return changes
+
+    return _step("correct", verdict=verdict, by=by, note=note, version=version, changes=corrected)
 
 
 @transaction.atomic
 def verdict_retract(*, verdict: Verdict, by, note: str, version: int | None = None) -> Verdict:
-    _require(by, PERM_PUBLISH, "retract verdicts")
-    if not note.strip():
-        raise VerdictError("A retraction needs a public note saying why.")
-    retracted = _transition(
-        verdict,
-        to=State.RETRACTED,
-        allowed_from=(State.PUBLISHED, State.CORRECTED),
+    return _step(
+        "retract",
+        verdict=verdict,
         by=by,
-        comment=note,
-        expected_version=version,
-        changes={"retracted_at": timezone.now(), "correction_note": note},
+        note=note,
+        version=version,
+        changes=lambda current: {"retracted_at": timezone.now(), "correction_note": note},
     )
-    claim_set_freeze(
-        article=retracted.claim.article, by=by, reason=f"retracted verdict {retracted.pk}"
-    )
-    return retracted
+
+
+# Each step's service, by the step's name in the workflow table.
+STEP_SERVICES = {
+    "submit": verdict_submit,
+    "approve": verdict_approve,
+    "request_changes": verdict_request_changes,
+    "reopen": verdict_reopen,
+    "publish": verdict_publish,
+    "correct": verdict_correct,
+    "retract": verdict_retract,
+}
+
+
+def verdict_step(
+    *,
+    verdict: Verdict,
+    name: str,
+    by,
+    note: str = "",
+    version: int | None = None,
+    rating: Rating | None = None,
+    summary: str | None = None,
+) -> Verdict:
+    """Take the workflow step `name` (the admin's buttons and the API's actions call this)."""
+    step = STEPS_BY_NAME.get(name)
+    if step is None:
+        raise VerdictError(f"There is no workflow step {name!r}.")
+    kwargs = {"verdict": verdict, "by": by, "version": version}
+    kwargs["note" if step.public_note else "comment"] = note
+    if step.corrects:
+        kwargs.update(rating=rating, summary=summary)
+    return STEP_SERVICES[name](**kwargs)

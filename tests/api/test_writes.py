@@ -230,38 +230,24 @@ def test_article_import_refusal_is_400_with_the_service_message(reviewer):
     assert response.json()["detail"]
 
 
-def test_create_an_article_from_a_url(reviewer, monkeypatch):
-    from apps.sources import services as source_services
+def test_create_an_article_from_a_url(reviewer, localweb_allowed):
+    from tests.localweb import article_html
 
-    page = source_services.FetchedPage(
-        url="https://paper.example.com/story",
-        final_url="https://paper.example.com/story?amp=0",
-        title="Budget story",
-        text="Budget story. The budget rose by 12% to 4.5 billion euros in 2023, officials said.",
-        content_type="text/html",
-    )
-    monkeypatch.setattr(source_services, "url_fetch_text", lambda *, url: page)
+    page = localweb_allowed.page("/api-import/budget", article_html("budget", "Budget story"))
     response = client_for(reviewer).post(
-        "/api/v1/articles/", {"url": "https://paper.example.com/story"}, format="json"
+        "/api/v1/articles/", {"url": page + "?utm_source=feed"}, format="json"
     )
     assert response.status_code == 201, response.json()
     article = Article.objects.get(pk=response.json()["id"])
     assert article.origin == "url" and article.title == "Budget story"
-    assert article.canonical_url == "https://paper.example.com/story?amp=0"
+    assert article.canonical_url == page
 
 
-def test_unfetchable_url_is_400_with_the_reason(reviewer, monkeypatch):
-    from apps.sources import services as source_services
-    from apps.sources.fetch import FetchError
-
-    def refuse(*, url):
-        raise FetchError("the address is on a private network")
-
-    monkeypatch.setattr(source_services, "url_fetch_text", refuse)
-    response = client_for(reviewer).post(
-        "/api/v1/articles/", {"url": "http://10.0.0.1/"}, format="json"
-    )
+def test_unfetchable_url_is_400_with_the_reason(reviewer, localweb):
+    url = localweb.url("/html/private")
+    response = client_for(reviewer).post("/api/v1/articles/", {"url": url}, format="json")
     assert response.status_code == 400
     assert response.json()["detail"] == (
-        "Could not fetch http://10.0.0.1/: the address is on a private network"
+        f"Could not fetch {url}: blocked: port {localweb.port} is not allowed"
     )
+    assert not Article.objects.exists()

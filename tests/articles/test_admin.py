@@ -1,5 +1,7 @@
 import pytest
+from django.db import connection
 from django.template.defaultfilters import floatformat
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.articles.models import Article
@@ -38,19 +40,38 @@ def test_change_page_shows_claims_in_context_escaped_and_linked(staff):
     assert "It may rain." in html  # plain text stays, unhighlighted
 
 
-def test_change_page_query_count_does_not_grow_with_claims(staff, django_assert_max_num_queries):
-    body = "\n\n".join(f"Sales rose {n}% in 2023 in Ohio, the firm said." for n in range(30))
-    article, _ = article_import(body=body)
-    with django_assert_max_num_queries(15):
-        staff.get(reverse("admin:articles_article_change", args=[article.pk]))
-
-
-def test_changelist_counts_claims_without_a_query_per_row(staff, django_assert_max_num_queries):
-    for n in range(5):
-        article_import(body=f"Exports fell {n + 3}% in May, the ministry said.\n\nDone {n}.")
-    with django_assert_max_num_queries(10):
-        page = staff.get(reverse("admin:articles_article_changelist"))
+def _queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
     assert page.status_code == 200
+    return len(captured.captured_queries), page.content.decode()
+
+
+def test_change_page_query_count_does_not_grow_with_claims(staff):
+    counts = []
+    for size in (10, 300):
+        body = "\n\n".join(
+            f"Sales rose {n}% in {size} in Ohio, the firm said." for n in range(size)
+        )
+        article, _ = article_import(body=body)
+        assert article.claims.count() == size
+        count, html = _queries(staff, reverse("admin:articles_article_change", args=[article.pk]))
+        assert html.count(f"in {size} in Ohio") >= size  # every claim is on the page
+        counts.append(count)
+    assert counts[0] == counts[1], counts
+
+
+def test_changelist_counts_claims_without_a_query_per_row(staff):
+    url = reverse("admin:articles_article_changelist")
+    counts = []
+    for total in (2, 12):
+        while Article.objects.count() < total:
+            n = Article.objects.count()
+            article_import(body=f"Exports fell {n + 3}% in May, the ministry said.\n\nDone {n}.")
+        count, html = _queries(staff, url)
+        assert html.count('class="field-claim_count"') == total
+        counts.append(count)
+    assert counts[0] == counts[1], counts
 
 
 def test_reextract_action_calls_the_service(staff):

@@ -77,5 +77,5 @@ def test_bad_input_is_refused_with_a_message(body, message):
 
 
 def test_a_bad_url_is_refused():
-    with pytest.raises(ArticleImportError, match="not an http"):
+    with pytest.raises(ArticleImportError, match="not usable: Only http and https"):
         article_import(body=BODY, canonical_url="javascript:alert(1)")

@@ -28,7 +28,7 @@ def test_two_person_publishing_in_the_browser(page, live_server, reviewer, edito
     assert "Draft (version 1)" in page.inner_text("#verdict-workflow")
     page.click("input[value='Submit for review']")
     page.wait_for_selector(".messagelist .success")
-    assert "now submitted for review" in page.inner_text(".messagelist")
+    assert "The verdict was submitted for review." in page.inner_text(".messagelist")
     shoot(page, "verdict-02-submitted")
 
     verdict = Verdict.objects.get(claim=claim)
@@ -38,7 +38,7 @@ def test_two_person_publishing_in_the_browser(page, live_server, reviewer, edito
     page.wait_for_selector(".messagelist .success")
     page.click("input[value='Publish']")
     page.wait_for_selector(".messagelist .success")
-    assert "now published" in page.inner_text(".messagelist")
+    assert "The verdict was published." in page.inner_text(".messagelist")
     shoot(page, "verdict-03-published")
     verdict.refresh_from_db()
     assert verdict.state == Verdict.State.PUBLISHED

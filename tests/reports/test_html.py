@@ -3,7 +3,8 @@ import re
 import pytest
 
 from apps.reports.chart import ink_for, rating_chart_svg
-from apps.reports.services import RatingCount, report_render
+from apps.reports.documents import RatingCount
+from apps.reports.services import report_render
 from tests.factories import rating
 from tests.reports.conftest import (
     article_with_published_claims,

@@ -3,13 +3,14 @@ import io
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.reports.conftest import make_article
 
 pytestmark = pytest.mark.django_db
 
-EXPORT_URL = "/api/v1/reports/export/"
+EXPORT_URL = "/admin/reports/export/"
 
 
 def report_url(article, extension: str, query: str = "") -> str:
@@ -96,7 +97,8 @@ def test_article_with_nothing_published_is_hidden_from_the_public(client, review
 
 
 def test_export_page_is_named_and_staff_only(client, newsroom):
-    assert reverse("api:reports:export") == EXPORT_URL
+    assert reverse("report_export") == EXPORT_URL
+    assert Client().get("/api/v1/reports/export/").status_code == 404  # not an API resource
     response = client.get(f"{EXPORT_URL}?ids={newsroom.article.pk}")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 

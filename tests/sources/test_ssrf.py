@@ -1,5 +1,6 @@
-"""The SSRF table (issue 4, point 5), run with the default settings: nothing private is allowed,
-only ports 80, 443, 8080, 8443. Every refusal must be immediate (no connection attempt)."""
+"""The SSRF table: every kind of address the fetcher must refuse, run with the default settings:
+nothing private is allowed, only ports 80, 443, 8080, 8443. Every refusal must be immediate (no
+connection attempt)."""
 
 import ipaddress
 import time

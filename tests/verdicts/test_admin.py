@@ -44,12 +44,12 @@ def test_reviewer_sees_submit_but_not_approve(client, reviewer, verdict):
 def test_workflow_through_buttons(client, reviewer, editor, verdict):
     client.force_login(reviewer)
     response = transition(client, verdict, "submit")
-    assert messages_of(response) == ["The verdict is now submitted for review."]
+    assert messages_of(response) == ["The verdict was submitted for review."]
     client.force_login(editor)
     verdict.refresh_from_db()
-    assert "The verdict is now approved." in messages_of(transition(client, verdict, "approve"))
+    assert "The verdict was approved." in messages_of(transition(client, verdict, "approve"))
     verdict.refresh_from_db()
-    assert "The verdict is now published." in messages_of(transition(client, verdict, "publish"))
+    assert "The verdict was published." in messages_of(transition(client, verdict, "publish"))
     verdict.refresh_from_db()
     assert verdict.state == State.PUBLISHED
     page = client.get(change_url(verdict)).content.decode()

@@ -8,13 +8,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.api.exceptions import Refused
 from apps.api.filters import ArticleFilter
 from apps.api.permissions import role_required
 from apps.api.schema import VERSION_PARAMETER, ArticleOut, ClaimSetOut, VersionOut
 from apps.api.serializers import ArticleImportedSerializer, ArticleImportSerializer
 from apps.api.views.base import ApiMixin, ConditionalGetMixin
 from apps.articles.models import Article
+from apps.articles.services import article_import, article_import_url
 from apps.verdicts.claimsets import claim_set_payload
 from apps.verdicts.models import ClaimSetVersion
 from apps.verdicts.selectors import article_rating_counts, articles_visible
@@ -42,38 +42,6 @@ def article_item(article: Article, counts: dict) -> dict:
 
 class _VersionQuery(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-
-
-def article_import_from_request(*, data: dict, by) -> tuple[Article, bool]:
-    """Hand the validated input to the articles (and, for a URL, sources) services; their
-    refusals become 400s with the service's message."""
-    from apps.articles.exceptions import ArticleImportError
-    from apps.articles.services import article_import
-    from apps.sources.fetch import FetchError
-
-    try:
-        if "url" in data:
-            from apps.sources.services import url_fetch_text
-
-            fetched = url_fetch_text(url=data["url"])
-            return article_import(
-                body=fetched.text,
-                title=data["title"] or fetched.title,
-                origin=Article.Origin.URL,
-                canonical_url=data["canonical_url"] or fetched.final_url,
-                by=by,
-            )
-        return article_import(
-            body=data["body"],
-            title=data["title"],
-            origin=Article.Origin.TEXT,
-            canonical_url=data["canonical_url"],
-            by=by,
-        )
-    except FetchError as exc:
-        raise Refused(f"Could not fetch {data['url']}: {exc.reason}") from exc
-    except ArticleImportError as exc:
-        raise Refused(str(exc)) from exc
 
 
 class ArticleViewSet(
@@ -144,7 +112,16 @@ class ArticleViewSet(
         """Import an article from pasted text or a URL; claims are extracted at once."""
         form = ArticleImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        article, created = article_import_from_request(data=form.validated_data, by=request.user)
+        data = form.validated_data
+        common = {
+            "title": data["title"],
+            "canonical_url": data["canonical_url"],
+            "by": request.user,
+        }
+        if "url" in data:
+            article, created = article_import_url(url=data["url"], **common)
+        else:
+            article, created = article_import(body=data["body"], **common)
         article.created = created
         return Response(
             ArticleImportedSerializer(article).data,

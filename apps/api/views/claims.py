@@ -20,8 +20,8 @@ from apps.claims.models import Claim
 from apps.sources.models import Citation
 from apps.verdicts.claimreview import claim_review, claim_review_feed
 from apps.verdicts.claimsets import claims_payload
+from apps.verdicts.models import Verdict
 from apps.verdicts.selectors import (
-    LIVE_PUBLIC_STATES,
     claim_reviewable_verdict,
     claims_published_annotated,
     verdicts_reviewable,
@@ -39,7 +39,7 @@ def claim_items(claims) -> list[dict]:
     items = []
     for pk in ids:
         item = payload[pk]
-        reviewable = item["verdict"]["state"] in LIVE_PUBLIC_STATES
+        reviewable = item["verdict"]["state"] in Verdict.LIVE_PUBLIC_STATES
         item["claimreview"] = f"/api/v1/claims/{pk}/claimreview/" if reviewable else None
         items.append(item)
     return items

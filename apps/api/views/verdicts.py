@@ -1,5 +1,6 @@
 """Staff work on verdicts: drafts and every other state, per the reader's permissions; create and
-edit with optimistic locking; the transitions of apps.verdicts.services, one POST each."""
+edit with optimistic locking; one POST action per step of the workflow table
+(apps.verdicts.workflow)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -19,56 +20,42 @@ from apps.api.serializers import (
 from apps.api.views.base import ApiMixin
 from apps.verdicts import services
 from apps.verdicts.selectors import verdicts_visible
-
-# url name: (service, input serializer, what it does)
-TRANSITIONS = {
-    "submit": (services.verdict_submit, TransitionSerializer, "Submit a draft for review."),
-    "request-changes": (
-        services.verdict_request_changes,
-        TransitionSerializer,
-        "Send a submitted or approved verdict back to its author (a comment is required).",
-    ),
-    "reopen": (
-        services.verdict_reopen,
-        TransitionSerializer,
-        "Back to draft after changes were requested.",
-    ),
-    "approve": (
-        services.verdict_approve,
-        TransitionSerializer,
-        "Approve a submitted verdict; its author may not (two-person rule).",
-    ),
-    "publish": (
-        services.verdict_publish,
-        TransitionSerializer,
-        "Publish an approved verdict; freezes a new version of the article's claim set.",
-    ),
-    "correct": (
-        services.verdict_correct,
-        CorrectionSerializer,
-        "Correct a published verdict in public, with a note.",
-    ),
-    "retract": (
-        services.verdict_retract,
-        RetractionSerializer,
-        "Retract a published verdict, with a public note.",
-    ),
-}
+from apps.verdicts.workflow import STEPS, Step
 
 
-def _transition_action(url_path: str):
-    service, form_class, doc = TRANSITIONS[url_path]
+def _input_for(step: Step):
+    """The request body a step takes: a public note (and, for a correction, the new rating and
+    summary), or an optional comment."""
+    if step.corrects:
+        return CorrectionSerializer
+    if step.public_note:
+        return RetractionSerializer
+    return TransitionSerializer
+
+
+def _step_action(step: Step):
+    """The POST /verdicts/<id>/<step>/ action for one row of the workflow table."""
+    form_class = _input_for(step)
 
     def transition(self, request, pk=None):
         verdict = self.get_object()
         form = form_class(data=request.data)
         form.is_valid(raise_exception=True)
-        verdict = service(verdict=verdict, by=request.user, **form.validated_data)
+        data = form.validated_data
+        verdict = services.verdict_step(
+            verdict=verdict,
+            name=step.name,
+            by=request.user,
+            note=data.get("note", data.get("comment", "")),
+            version=data.get("version"),
+            rating=data.get("rating"),
+            summary=data.get("summary"),
+        )
         return Response(VerdictSerializer(self._reload(verdict)).data)
 
-    transition.__name__ = url_path.replace("-", "_")
-    transition.__doc__ = doc
-    decorated = action(detail=True, methods=["post"], url_path=url_path, filter_backends=[])(
+    transition.__name__ = step.name
+    transition.__doc__ = step.help
+    decorated = action(detail=True, methods=["post"], url_path=step.action, filter_backends=[])(
         transition
     )
     return extend_schema(request=form_class, responses=VerdictSerializer)(decorated)
@@ -132,10 +119,7 @@ class VerdictViewSet(
         """Same as PUT: fields left out keep their value."""
         return self.update(request, pk=pk)
 
-    submit = _transition_action("submit")
-    request_changes = _transition_action("request-changes")
-    reopen = _transition_action("reopen")
-    approve = _transition_action("approve")
-    publish = _transition_action("publish")
-    correct = _transition_action("correct")
-    retract = _transition_action("retract")
+
+# One action per row of the workflow table: a new step is offered here without a line of code.
+for _step in STEPS:
+    setattr(VerdictViewSet, _step.name, _step_action(_step))

@@ -6,11 +6,11 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.articles.exceptions import ArticleImportError
+from apps.articles.inputfile import input_read
 from apps.articles.models import Article
-from apps.articles.services import article_import
-from apps.claims.inputfile import input_read
+from apps.articles.services import article_import, article_import_url
+from apps.articles.textinput import TextInputError, text_decode
 from apps.claims.services import claims_extract
-from apps.claims.textinput import TextInputError, text_decode
 
 
 class Command(BaseCommand):
@@ -30,22 +30,16 @@ class Command(BaseCommand):
     def handle(self, *args, file, url, title, reextract, **options):
         if bool(file) == bool(url):
             raise CommandError("give exactly one of FILE, - (standard input) or --url URL")
-        if url:
-            body, title, origin, canonical_url = self._fetch(url, title)
-        else:
-            try:
+        try:
+            if url:
+                article, created = article_import_url(url=url, title=title)
+            else:
                 data = input_read(file, stdin=options.get("stdin") or sys.stdin)
                 body = text_decode(data, name="standard input" if file == "-" else file)
-            except TextInputError as exc:
-                raise CommandError(str(exc)) from None
-            origin = Article.Origin.TEXT if file == "-" else Article.Origin.FILE
-            canonical_url = ""
-        try:
-            article, created = article_import(
-                body=body, title=title, origin=origin, canonical_url=canonical_url
-            )
-        except ArticleImportError as exc:
-            raise CommandError(str(exc)) from None
+                origin = Article.Origin.TEXT if file == "-" else Article.Origin.FILE
+                article, created = article_import(body=body, title=title, origin=origin)
+        except (TextInputError, ArticleImportError) as exc:
+            raise CommandError(exc.message) from None
 
         if created:
             self.stdout.write(
@@ -61,14 +55,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Re-extracted: {result.added} added, {result.kept} kept, {result.stale} stale."
             )
-
-    def _fetch(self, url: str, title: str):
-        # Imported here so the command works before (and without) the sources app's fetcher.
-        from apps.sources.fetch import FetchError
-        from apps.sources.services import url_fetch_text
-
-        try:
-            page = url_fetch_text(url=url)
-        except FetchError as exc:
-            raise CommandError(f"cannot fetch {url}: {exc.reason}") from None
-        return page.text, title or page.title or "", Article.Origin.URL, page.final_url or url

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from factcheck.errors import BadInput
+
 # A news article is tens of kilobytes. Past a few megabytes the input is a dump or a book, not an
 # article, and extraction (about a second per megabyte) would keep a reviewer waiting for nothing.
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -17,7 +19,7 @@ MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-class TextInputError(ValueError):
+class TextInputError(BadInput):
     """The input is not usable article text; the message says why, for the user."""
 
 

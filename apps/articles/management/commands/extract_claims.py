@@ -5,9 +5,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.articles.inputfile import input_read
+from apps.articles.textinput import TextInputError, text_decode
 from apps.claims.extraction import extract
-from apps.claims.inputfile import input_read
-from apps.claims.textinput import TextInputError, text_decode
 
 TEXT_WIDTH = 88
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from apps.claims.textinput import MAX_TEXT_BYTES, TextInputError, size_limit
+from apps.articles.textinput import MAX_TEXT_BYTES, TextInputError, size_limit
 
 
 def input_read(path: str, *, stdin) -> bytes:
