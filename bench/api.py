@@ -28,6 +28,7 @@ ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "SECRET_KEY": "bench-only-secret-key",
     "DEBUG": "false",
+    "SECURE_SSL_REDIRECT": "false",  # plain HTTP on 127.0.0.1
     "DB_CONN_MAX_AGE": "60",
     "LOG_LEVEL": "WARNING",
 }
