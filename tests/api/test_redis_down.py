@@ -1,16 +1,24 @@
 """With Redis down, the public API keeps serving and throttling (in-process, with a warning in
 the log), its errors stay JSON, and /healthz?full=1 names the cache as degraded with a 200."""
 
+import json
 import logging
+import os
+import subprocess
+import sys
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
 from apps.api import throttling
-from factcheck.celery import app as celery_app
-from tests.api.redis_server import own_redis, stop
+from apps.sources.models import Snapshot
+from tests.api.redis_server import free_port, own_redis, stop
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +66,10 @@ def test_public_api_serves_and_throttles_in_process_when_redis_is_down(
     assert throttled.status_code == 429 and throttled.json()["code"] == "throttled"
 
 
-def test_healthz_full_names_the_cache_as_degraded_with_200(redis_cache, monkeypatch):
-    url, proc = redis_cache
-    monkeypatch.setattr(celery_app.conf, "broker_url", url)
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", url)
-    response = APIClient().get("/healthz", {"full": "1"})
-    report = response.json()
+def test_healthz_full_names_the_cache_as_degraded_with_200(redis_cache):
+    _url, proc = redis_cache
+    report = APIClient().get("/healthz", {"full": "1"}).json()
     assert report["checks"]["cache"]["ok"] is True
-    assert report["checks"]["broker"]["ok"] is True
     assert report["checks"]["database"]["ok"] is True
     assert "cache" not in report["degraded"]
 
@@ -74,9 +78,53 @@ def test_healthz_full_names_the_cache_as_degraded_with_200(redis_cache, monkeypa
     assert response.status_code == 200
     report = response.json()
     assert report["status"] == "degraded"
+    assert "cache" in report["degraded"] and "database" not in report["degraded"]
+    assert "ConnectionError" in report["checks"]["cache"]["error"]
+    assert report["checks"]["queue"] == {
+        "ok": True, "queued": 0, "oldest_queued_seconds": None,
+        "ms": report["checks"]["queue"]["ms"],
+    }  # fmt: skip
+
+
+def _healthz_in_a_process(tmp_path, **env_overrides) -> tuple[int, dict, int]:
+    """/healthz?full=1 and /healthz answered by a separate process with its own settings, so a
+    dead broker or database never touches this process's connections."""
+    script = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "c = Client(); full = c.get('/healthz', {'full': '1'}); short = c.get('/healthz'); "
+        "print(json.dumps([full.status_code, full.json(), short.status_code]))"
+    )
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "factcheck.test_settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATA_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "testserver",
+        **env_overrides,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=90, check=True,
+    )  # fmt: skip
+    return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.django_db(transaction=True)  # the other process must see the queued row
+def test_healthz_names_broker_cache_and_workers_when_redis_is_down_with_200(tmp_path, newsroom):
+    Snapshot.objects.filter(pk=Snapshot.objects.first().pk).update(
+        state=Snapshot.State.QUEUED, queued_at=timezone.now() - timedelta(hours=2)
+    )
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    status, report, short = _healthz_in_a_process(tmp_path, REDIS_URL=dead, CELERY_BROKER_URL=dead)
+    assert (status, short) == (200, 200)
+    assert report["status"] == "degraded"
     assert {"cache", "broker", "workers"} <= set(report["degraded"])
-    assert "database" not in report["degraded"]
-    assert "error" in report["checks"]["broker"]
+    assert report["checks"]["database"]["ok"] is True
+    assert report["checks"]["workers"]["error"] == "not checked: the broker is down"
+    queue = report["checks"]["queue"]
+    assert "queue" in report["degraded"] and queue["queued"] == 1
+    assert queue["oldest_queued_seconds"] >= 7200
 
 
 def test_an_unexpected_error_under_the_api_is_json(client, settings):
@@ -96,32 +144,10 @@ def test_an_unexpected_error_under_the_api_is_json(client, settings):
 
 def test_healthz_is_503_when_the_database_is_down(tmp_path):
     """A process whose database does not answer (a port nobody listens on)."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from tests.api.redis_server import free_port
-    from tests.conftest import ROOT
-
-    script = (
-        "import django, json; django.setup(); from django.test import Client; "
-        "c = Client(); full = c.get('/healthz', {'full': '1'}); short = c.get('/healthz'); "
-        "print(json.dumps([full.status_code, full.json(), short.status_code]))"
+    status, report, short = _healthz_in_a_process(
+        tmp_path, DATABASE_URL=f"postgres://postgres@127.0.0.1:{free_port()}/nothing"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "factcheck.test_settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/nothing",
-        "DATA_DIR": str(tmp_path),
-        "ALLOWED_HOSTS": "testserver",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=60, check=True,
-    )  # fmt: skip
-    full_status, report, short_status = json.loads(out.stdout.strip().splitlines()[-1])
-    assert (full_status, short_status) == (503, 503)
+    assert (status, short) == (503, 503)
     assert report["status"] == "down"
     assert "database" in report["degraded"] and "queue" in report["degraded"]
     assert report["checks"]["cache"]["ok"] is True
