@@ -40,17 +40,22 @@ def production_env(tmp_path, **extra) -> dict:
     return env
 
 
-def read_settings(tmp_path, **extra) -> dict:
-    out = subprocess.run(
+def settings_run(tmp_path, **extra) -> subprocess.CompletedProcess:
+    """The production settings as a fresh process reads them from this environment."""
+    return subprocess.run(
         [sys.executable, "-c", PRINT],
         cwd=ROOT,
         env=production_env(tmp_path, **extra),
         capture_output=True,
         text=True,
         timeout=60,
-        check=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def read_settings(tmp_path, **extra) -> dict:
+    result = settings_run(tmp_path, **extra)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_check_deploy_is_clean_with_production_defaults(tmp_path):
@@ -112,14 +117,7 @@ def test_each_setting_comes_from_the_environment(tmp_path):
     ],
 )
 def test_bad_values_fail_at_start_up_naming_the_variable(tmp_path, extra, message):
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT],
-        cwd=ROOT,
-        env=production_env(tmp_path, **extra),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = settings_run(tmp_path, **extra)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
 

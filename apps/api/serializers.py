@@ -181,3 +181,13 @@ class CorrectionSerializer(_Versioned):
 
 class RetractionSerializer(_Versioned):
     note = StrictCharField(allow_blank=True, help_text="Public note saying why.")
+
+
+# What the responses show is what a client might send back: named as read-only when refused.
+StrictInput.read_only_names = frozenset(
+    [
+        *VerdictSerializer.Meta.fields,
+        *CitationSerializer.Meta.fields,
+        *ArticleImportedSerializer.Meta.fields,
+    ]
+)

@@ -11,31 +11,6 @@ from rest_framework.settings import api_settings
 
 MAX_ID = 2**63 - 1
 
-# Fields a client sees in responses but sets only through a service (a transition, the login).
-READ_ONLY_NAMES = frozenset(
-    {
-        "id",
-        "state",
-        "author",
-        "approver",
-        "version",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "approved_at",
-        "published_at",
-        "corrected_at",
-        "retracted_at",
-        "correction_note",
-        "added_by",
-        "snapshot",
-        "excerpt_found",
-        "content_sha256",
-        "origin",
-        "claims",
-    }
-)
-
 
 def _is_integer(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
@@ -74,7 +49,11 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class StrictInput(serializers.Serializer):
-    """A write body: a JSON object with only the fields this endpoint takes."""
+    """A write body: a JSON object with only the fields this endpoint takes. A field the
+    responses show but only the workbench sets (`read_only_names`, filled in by
+    apps.api.serializers from the response serializers) is refused as read-only."""
+
+    read_only_names: frozenset[str] = frozenset()
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
@@ -86,7 +65,7 @@ class StrictInput(serializers.Serializer):
             errors = {
                 name: [
                     "This field is read-only: it is set by the workbench, not by the client."
-                    if name in READ_ONLY_NAMES
+                    if name in self.read_only_names
                     else "Unknown field."
                 ]
                 for name in extra
