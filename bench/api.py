@@ -98,7 +98,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn_start(port: int, workers: int) -> subprocess.Popen:
+def gunicorn_start(port: int, workers: int, env: dict | None = None) -> subprocess.Popen:
+    """gunicorn serving the project on 127.0.0.1:port, once /healthz answers; with `env`, that
+    environment instead of this benchmark's."""
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "factcheck.wsgi:application",
@@ -106,7 +108,7 @@ def gunicorn_start(port: int, workers: int) -> subprocess.Popen:
             "--log-level", "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **ENV},
+        env=env or {**os.environ, **ENV},
     )  # fmt: skip
     import httpx
 

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api import free_port  # noqa: E402
+from bench.api import free_port, gunicorn_start  # noqa: E402
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "fc_bench_load"
@@ -102,30 +102,6 @@ def redis_start(port: int, data_dir: str) -> subprocess.Popen | None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-
-
-def gunicorn_start(port: int, workers: int, env: dict) -> subprocess.Popen:
-    import httpx
-
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "factcheck.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--log-level", "warning", "--backlog", "256",
-        ],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def paths(article_ids: list[int], claim_ids: list[int], base: str) -> list[str]:
