@@ -34,12 +34,12 @@ ENV = {
 }
 
 
-def database_recreate() -> None:
+def database_recreate(name: str = DB_NAME) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
 
 
 def article_publish(n_claims: int) -> int:
@@ -61,22 +61,23 @@ def article_publish(n_claims: int) -> int:
         content_sha256=hashlib.sha256(body.encode()).hexdigest(),
         canonical_url="https://paper.example.com/bench",
     )
-    claims, start = [], 0
-    for sentence in sentences:
-        claims.append(
-            Claim(
-                article=article,
-                text=sentence,
-                start=start,
-                end=start + len(sentence),
-                score=0.8,
-                kind="statistic",
-            )
-        )
-        start += len(sentence) + 1
-    claims = Claim.objects.bulk_create(claims)
+    claims = Claim.objects.bulk_create(claims_unsaved(article, sentences))
     verdicts_published_bulk(claims, author=author, approver=approver)
     return article.pk
+
+
+def claims_unsaved(article, sentences: list[str]) -> list:
+    """One claim per sentence of an article whose body is the sentences joined by spaces."""
+    from apps.claims.models import Claim
+
+    claims, start = [], 0
+    for sentence in sentences:
+        end = start + len(sentence)
+        claims.append(
+            Claim(article=article, text=sentence, start=start, end=end, score=0.8, kind="statistic")
+        )
+        start = end + 1
+    return claims
 
 
 def queries_per_request(url: str) -> tuple[int, int]:

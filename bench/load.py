@@ -28,7 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api import free_port, gunicorn_start  # noqa: E402
+from bench.api import (  # noqa: E402
+    claims_unsaved,
+    database_recreate,
+    free_port,
+    gunicorn_start,
+)
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "fc_bench_load"
@@ -43,14 +48,6 @@ ENV = {
     "LOG_LEVEL": "WARNING",
     "API_ANON_RATE": "100000000/minute",
 }
-
-
-def database_recreate() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def newsroom_publish(n_articles: int) -> tuple[list[int], list[int]]:
@@ -74,19 +71,7 @@ def newsroom_publish(n_articles: int) -> tuple[list[int], list[int]]:
             content_sha256=hashlib.sha256(body.encode()).hexdigest(),
         )
         article_ids.append(article.pk)
-        start = 0
-        for sentence in sentences:
-            claims.append(
-                Claim(
-                    article=article,
-                    text=sentence,
-                    start=start,
-                    end=start + len(sentence),
-                    score=0.8,
-                    kind="statistic",
-                )
-            )
-            start += len(sentence) + 1
+        claims += claims_unsaved(article, sentences)
     claims = Claim.objects.bulk_create(claims)
     verdicts_published_bulk(claims, author=author, approver=approver)
     return article_ids, [c.pk for c in claims]
@@ -187,7 +172,7 @@ def main() -> None:
     os.environ.update(env)
     server = None
     try:
-        database_recreate()
+        database_recreate(DB_NAME)
         import django
 
         django.setup()
