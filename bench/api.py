@@ -28,17 +28,18 @@ ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "SECRET_KEY": "bench-only-secret-key",
     "DEBUG": "false",
+    "SECURE_SSL_REDIRECT": "false",  # plain HTTP on 127.0.0.1
     "DB_CONN_MAX_AGE": "60",
     "LOG_LEVEL": "WARNING",
 }
 
 
-def database_recreate() -> None:
+def database_recreate(name: str = DB_NAME) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
 
 
 def article_publish(n_claims: int) -> int:
@@ -60,22 +61,23 @@ def article_publish(n_claims: int) -> int:
         content_sha256=hashlib.sha256(body.encode()).hexdigest(),
         canonical_url="https://paper.example.com/bench",
     )
-    claims, start = [], 0
-    for sentence in sentences:
-        claims.append(
-            Claim(
-                article=article,
-                text=sentence,
-                start=start,
-                end=start + len(sentence),
-                score=0.8,
-                kind="statistic",
-            )
-        )
-        start += len(sentence) + 1
-    claims = Claim.objects.bulk_create(claims)
+    claims = Claim.objects.bulk_create(claims_unsaved(article, sentences))
     verdicts_published_bulk(claims, author=author, approver=approver)
     return article.pk
+
+
+def claims_unsaved(article, sentences: list[str]) -> list:
+    """One claim per sentence of an article whose body is the sentences joined by spaces."""
+    from apps.claims.models import Claim
+
+    claims, start = [], 0
+    for sentence in sentences:
+        end = start + len(sentence)
+        claims.append(
+            Claim(article=article, text=sentence, start=start, end=end, score=0.8, kind="statistic")
+        )
+        start = end + 1
+    return claims
 
 
 def queries_per_request(url: str) -> tuple[int, int]:
@@ -97,7 +99,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn_start(port: int, workers: int) -> subprocess.Popen:
+def gunicorn_start(port: int, workers: int, env: dict | None = None) -> subprocess.Popen:
+    """gunicorn serving the project on 127.0.0.1:port, once /healthz answers; with `env`, that
+    environment instead of this benchmark's."""
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "factcheck.wsgi:application",
@@ -105,7 +109,7 @@ def gunicorn_start(port: int, workers: int) -> subprocess.Popen:
             "--log-level", "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **ENV},
+        env=env or {**os.environ, **ENV},
     )  # fmt: skip
     import httpx
 

@@ -4,9 +4,11 @@ With nothing set, the workbench runs on a laptop: SQLite in .data/, Celery on ko
 transport (a real worker, no services). Set DATABASE_URL and REDIS_URL for PostgreSQL and Redis.
 """
 
+import datetime
 import os
 from pathlib import Path
 
+import csp.constants
 from django.core.exceptions import ImproperlyConfigured
 
 from factcheck.env import (
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "factcheck",
+    "axes",
+    "csp",
     "apps.articles",
     "apps.claims",
     "apps.sources",
@@ -67,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -94,11 +101,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Short socket timeouts: with Redis unreachable a request falls back (in-process throttle)
+    # within a second instead of hanging on the connection.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "factcheck.loginlock.LoginLockBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,7 +151,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # axes.apps announces itself at every start-up (and would prefix every command's output);
+    # lockouts are still logged as warnings by axes.handlers.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes.apps": {"level": "WARNING"}},
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -233,6 +254,76 @@ ORGANIZATION_URL = env_str("ORGANIZATION_URL", "https://example.org/")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_USERS_ALLOWED = DEBUG
 
+# --- Security: production defaults whenever DEBUG is off ------------------------------------
+# Each can be turned off for a deployment that terminates TLS elsewhere; `manage.py check
+# --deploy` is clean with the defaults (tests/test_security_settings.py).
+_PRODUCTION = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _PRODUCTION)
+# The container health check speaks plain HTTP to the app itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _PRODUCTION)
+# The preload token only allows submitting the domain to browsers' preload lists.
+SECURE_HSTS_PRELOAD = env_bool(
+    "SECURE_HSTS_PRELOAD", _PRODUCTION and SECURE_HSTS_SECONDS >= 31536000
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if SECURE_HSTS_PRELOAD and SECURE_HSTS_SECONDS < 31536000:
+    raise ImproperlyConfigured(
+        "SECURE_HSTS_PRELOAD needs SECURE_HSTS_SECONDS of at least 31536000 (a year)"
+    )
+# Opt-in: only behind a proxy that sets X-Forwarded-Proto and X-Forwarded-For itself (and drops
+# a client's own), or any client could claim HTTPS or another address.
+TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (admin, login, API, docs) that has none of its own
+# (archived copies and HTML reports set stricter ones). No inline script anywhere: a template
+# that needs one uses the request's nonce ({{ request.csp_nonce }}). Inline styles stay allowed:
+# the admin's colour chips and Swagger UI's page style are attributes and a <style> block.
+_csp_report_uri = env_str("CSP_REPORT_URI")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF, csp.constants.NONCE],
+        "style-src": [csp.constants.SELF, csp.constants.UNSAFE_INLINE],
+        "img-src": [csp.constants.SELF, "data:"],
+        "font-src": [csp.constants.SELF, "data:"],
+        "connect-src": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.NONE],
+        "frame-ancestors": [csp.constants.NONE],
+        "form-action": [csp.constants.SELF],
+        **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
+    }
+}
+
+# Login throttling and lockout (django-axes) for the admin login and any other authenticate()
+# call made with a request: after LOGIN_FAILURE_LIMIT failures for one user name, or from one
+# address, further attempts are refused (even with the right password) until
+# LOGIN_LOCKOUT_MINUTES have passed or an admin resets them (`manage.py axes_reset`, or the
+# Access attempts page of the admin).
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_float("LOGIN_LOCKOUT_MINUTES", 30.0, minimum=0.1)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUST_PROXY_HEADERS else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = 1 if TRUST_PROXY_HEADERS else None
+
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate challenge makes an anonymous write a 401, not a 403.
@@ -246,7 +337,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.AnonThrottle"],
+    # The client address for throttling: REMOTE_ADDR, or with TRUST_PROXY_HEADERS the address
+    # our one proxy saw (DRF would otherwise take a client's own X-Forwarded-For as its identity).
+    "NUM_PROXIES": 1 if TRUST_PROXY_HEADERS else 0,
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "120/minute")},
     "EXCEPTION_HANDLER": "apps.api.exceptions.api_exception_handler",
 }

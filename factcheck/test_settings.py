@@ -11,6 +11,11 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault(
     "DATA_DIR", os.path.join(tempfile.gettempdir(), f"factcheck-test-{os.getpid()}")
 )
+# The suite speaks plain HTTP to itself (test client, local servers, the browser).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
 from factcheck.settings import *  # noqa: F403
 from factcheck.settings import REST_FRAMEWORK

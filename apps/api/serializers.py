@@ -4,6 +4,13 @@ Shape and type checks only: every rule (who may, in which state) lives in the se
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from apps.api.strict import (
+    StrictCharField,
+    StrictInput,
+    StrictIntegerField,
+    StrictPrimaryKeyRelatedField,
+    StrictURLField,
+)
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, CitationStance
@@ -25,15 +32,13 @@ class UsernameField(serializers.SlugRelatedField):
 # --- articles ------------------------------------------------------------------------------
 
 
-class ArticleImportSerializer(serializers.Serializer):
+class ArticleImportSerializer(StrictInput):
     """Either `body` (pasted text) or `url` (fetched, then its main text imported)."""
 
-    body = serializers.CharField(required=False, trim_whitespace=False)
-    url = serializers.URLField(required=False, max_length=2048)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    canonical_url = serializers.URLField(
-        required=False, allow_blank=True, max_length=2048, default=""
-    )
+    body = StrictCharField(required=False, trim_whitespace=False)
+    url = StrictURLField(required=False, max_length=2048)
+    title = StrictCharField(required=False, allow_blank=True, max_length=500, default="")
+    canonical_url = StrictURLField(required=False, allow_blank=True, max_length=2048, default="")
 
     def validate(self, attrs):
         if ("body" in attrs) == ("url" in attrs):
@@ -59,11 +64,11 @@ class ArticleImportedSerializer(serializers.ModelSerializer):
 # --- citations -----------------------------------------------------------------------------
 
 
-class CitationCreateSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2048)
+class CitationCreateSerializer(StrictInput):
+    url = StrictCharField(max_length=2048)
     stance = serializers.ChoiceField(choices=CitationStance.choices)
-    excerpt = serializers.CharField(required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    excerpt = StrictCharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class StaffSnapshotSerializer(serializers.Serializer):
@@ -121,23 +126,23 @@ class VerdictSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VerdictCreateSerializer(serializers.Serializer):
-    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+class VerdictCreateSerializer(StrictInput):
+    claim = StrictPrimaryKeyRelatedField(queryset=Claim.objects.all())
     rating = RatingField(required=False, allow_null=True, default=None)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = StrictCharField(required=False, allow_blank=True, default="")
 
 
-class VerdictUpdateSerializer(serializers.Serializer):
+class VerdictUpdateSerializer(StrictInput):
     """An edit of a draft. Fields left out keep their value; `version` is the one you loaded."""
 
-    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    version = StrictIntegerField(min_value=1, max_value=2**31 - 1)
     rating = RatingField(required=False, allow_null=True)
-    summary = serializers.CharField(required=False, allow_blank=True)
-    archive_override = serializers.CharField(required=False, allow_blank=True)
+    summary = StrictCharField(required=False, allow_blank=True)
+    archive_override = StrictCharField(required=False, allow_blank=True)
 
 
-class _Versioned(serializers.Serializer):
-    version = serializers.IntegerField(
+class _Versioned(StrictInput):
+    version = StrictIntegerField(
         required=False,
         min_value=1,
         max_value=2**31 - 1,
@@ -147,14 +152,24 @@ class _Versioned(serializers.Serializer):
 
 
 class TransitionSerializer(_Versioned):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class CorrectionSerializer(_Versioned):
-    note = serializers.CharField(allow_blank=True, help_text="Public note saying what changed.")
+    note = StrictCharField(allow_blank=True, help_text="Public note saying what changed.")
     rating = RatingField(required=False, allow_null=True, default=None)
-    summary = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    summary = StrictCharField(required=False, allow_blank=True, allow_null=True, default=None)
 
 
 class RetractionSerializer(_Versioned):
-    note = serializers.CharField(allow_blank=True, help_text="Public note saying why.")
+    note = StrictCharField(allow_blank=True, help_text="Public note saying why.")
+
+
+# What the responses show is what a client might send back: named as read-only when refused.
+StrictInput.read_only_names = frozenset(
+    [
+        *VerdictSerializer.Meta.fields,
+        *CitationSerializer.Meta.fields,
+        *ArticleImportedSerializer.Meta.fields,
+    ]
+)

@@ -32,7 +32,7 @@ def text_decode(data: bytes, *, name: str = "the input") -> str:
     UTF-8), refusing binary data and invalid UTF-8 with a message naming the first bad byte."""
     if len(data) > MAX_TEXT_BYTES:
         raise TextInputError(f"{name} is larger than the limit of {size_limit()} of text")
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise TextInputError(f"{name} looks like a binary file (it contains NUL bytes), not text")
     try:
         text = data.decode("utf-8")
@@ -45,13 +45,20 @@ def text_decode(data: bytes, *, name: str = "the input") -> str:
 
 
 def text_check(text: str, *, name: str = "the text") -> None:
-    """Refuse empty, whitespace-only, binary-looking or oversized text."""
+    """Refuse empty, whitespace-only, binary-looking or oversized text.
+
+    The whole text is checked, not a sample: a NUL anywhere would be refused by PostgreSQL only
+    when the article row is written, as a database error instead of a message."""
     if not isinstance(text, str):
         raise TextInputError(f"{name} must be text, not {type(text).__name__}")
     if not text.strip():
         raise TextInputError(f"{name} is empty" if not text else f"{name} is only whitespace")
     if len(text) > MAX_TEXT_BYTES:
         raise TextInputError(f"{name} is {len(text):,} characters; the limit is {MAX_TEXT_BYTES:,}")
-    sample = text[:65536]
-    if "\x00" in sample or len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+    if "\x00" in text:
+        at = text.index("\x00")
+        raise TextInputError(
+            f"{name} looks like binary data (a NUL character at offset {at:,}), not text"
+        )
+    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
         raise TextInputError(f"{name} looks like binary data (control characters), not text")

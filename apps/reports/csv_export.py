@@ -2,12 +2,17 @@
 
 A cell that begins with = + - @ (or a tab or carriage return) would be run as a formula by Excel,
 LibreOffice and Google Sheets, so it gets a leading single quote (OWASP's advice for CSV
-injection). A claim's several sources share one cell per field, one source per line, in the same
-order in every source_* and snapshot_* column. With `bom`, the file starts with a UTF-8 byte order
-mark so that Excel reads it as UTF-8.
+injection). Spreadsheets skip leading blanks before reading a formula, so the trigger is looked
+for after any leading whitespace, line breaks, no-break spaces and invisible format characters
+(zero-width spaces, direction marks, a byte order mark), and in its full-width forms too.
+
+A claim's several sources share one cell per field, one source per line, in the same order in
+every source_* and snapshot_* column. With `bom`, the file starts with a UTF-8 byte order mark so
+that Excel reads it as UTF-8.
 """
 
 import csv
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from operator import attrgetter
@@ -20,7 +25,11 @@ TIMES = ("created_at", *Verdict.STEP_TIMES)
 _times_of = attrgetter(*TIMES)
 
 BOM = "\ufeff"
-FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+# Unicode categories a spreadsheet may skip before the first character it reads: separators
+# (spaces, line and paragraph separators), controls (\n, \v ...) and format characters (U+200B,
+# U+FEFF, U+200E ...).
+_SKIPPED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 ROWS_PER_CHUNK = 500
 
 HEADER = [
@@ -51,8 +60,11 @@ HEADER = [
 
 def neutralise(value: str) -> str:
     """The text of a cell, made inert if a spreadsheet would read it as a formula."""
-    if value and value[0] in FORMULA_TRIGGERS:
-        return "'" + value
+    for char in value:
+        if char in FORMULA_TRIGGERS:
+            return "'" + value
+        if unicodedata.category(char) not in _SKIPPED_CATEGORIES:
+            return value
     return value
 
 

@@ -10,6 +10,8 @@
   not part of the API.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -23,6 +25,8 @@ from apps.articles.models import Article
 from apps.reports.pdf import PdfUnavailableError
 from apps.reports.selectors import report_articles_visible
 from apps.reports.services import FORMATS, ReportError, report_render
+from apps.verdicts.roles import staff_may
+from apps.verdicts.selectors import articles_visible
 
 # The API's file extensions and the report formats they serve.
 API_EXTENSIONS = {
@@ -46,9 +50,7 @@ HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-u
 
 
 def may_include_drafts(user) -> bool:
-    return bool(
-        user and user.is_active and user.is_staff and user.has_perm(VERDICT_VIEW_PERMISSION)
-    )
+    return staff_may(user, VERDICT_VIEW_PERMISSION)
 
 
 def _flag(value: str | None) -> bool:
@@ -127,7 +129,7 @@ class ArticleReportView(APIView):
             raise PermissionDenied("Only staff who may view verdicts can include drafts.")
         if not Article.objects.filter(pk=pk).exists():
             raise Http404("No such article.")
-        may_see_unpublished = user.is_staff and user.has_perm(UNPUBLISHED_VIEW_PERMISSION)
+        may_see_unpublished = staff_may(user, UNPUBLISHED_VIEW_PERMISSION)
         if not may_see_unpublished and not report_articles_visible(article_ids=[pk]):
             raise Http404("No such article.")
         return report_response(
@@ -136,6 +138,28 @@ class ArticleReportView(APIView):
 
 
 NO_IDS = "Choose articles: ids must be numbers separated by commas."
+
+
+MAX_ID = 2**63 - 1
+_EXPORT_ID = re.compile(r"^[0-9]{1,19}$")
+
+
+def export_ids(text: str) -> list[int] | None:
+    """The article ids of a comma-separated list, in order without repeats; None unless every
+    part is an ASCII number that fits the id column (a longer one would be a database error)."""
+    raw = [part.strip() for part in text.split(",") if part.strip()]
+    if not raw or not all(_EXPORT_ID.match(part) for part in raw):
+        return None
+    ids = list(dict.fromkeys(int(part) for part in raw))
+    if not all(1 <= pk <= MAX_ID for pk in ids):
+        return None
+    return ids
+
+
+def export_articles(user, ids: list[int]):
+    """The chosen articles this user may see: any article for staff who may view articles,
+    otherwise only the published ones, so no hidden title is shown on the export page."""
+    return articles_visible(user=user).filter(pk__in=ids)
 
 
 class ExportForm(forms.Form):
@@ -152,17 +176,17 @@ class ExportForm(forms.Form):
         required=False, label="CSV for Excel: start with a UTF-8 byte-order mark"
     )
 
-    def __init__(self, *args, may_include_drafts: bool, **kwargs):
+    def __init__(self, *args, may_include_drafts: bool, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if not may_include_drafts:
             del self.fields["include_drafts"]
 
     def clean_ids(self) -> list[int]:
-        raw = [part.strip() for part in self.cleaned_data["ids"].split(",") if part.strip()]
-        if not raw or not all(part.isdigit() for part in raw):
+        ids = export_ids(self.cleaned_data["ids"])
+        if ids is None:
             raise forms.ValidationError(NO_IDS)
-        ids = list(dict.fromkeys(int(part) for part in raw))
-        found = set(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        found = set(export_articles(self.user, ids).values_list("pk", flat=True))
         unknown = [str(pk) for pk in ids if pk not in found]
         if unknown:
             raise forms.ValidationError(f"No article with id {', '.join(unknown)}.")
@@ -173,7 +197,7 @@ def report_export(request):
     """The admin's export page: pick a format for the chosen articles, get the file."""
     allowed_drafts = may_include_drafts(request.user)
     if "format" in request.GET:
-        form = ExportForm(request.GET, may_include_drafts=allowed_drafts)
+        form = ExportForm(request.GET, may_include_drafts=allowed_drafts, user=request.user)
         if _flag(request.GET.get("include_drafts")) and not allowed_drafts:
             raise PermissionDenied("Only staff who may view verdicts can include drafts.")
         if form.is_valid():
@@ -192,12 +216,12 @@ def report_export(request):
         form = ExportForm(
             initial={"ids": request.GET.get("ids", "")}, may_include_drafts=allowed_drafts
         )
-    ids = [int(p) for p in request.GET.get("ids", "").split(",") if p.strip().isdigit()]
+    ids = export_ids(request.GET.get("ids", "")) or []
     context = {
         **admin.site.each_context(request),
         "title": "Export verdict report",
         "form": form,
-        "articles": Article.objects.filter(pk__in=ids).order_by("title")[:200],
+        "articles": export_articles(request.user, ids).order_by("title")[:200],
         "article_count": len(set(ids)),
     }
     status = 400 if form.is_bound and form.errors else 200

@@ -25,7 +25,9 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# IPv4 ranges refused by name (in this order, so the reason names the most useful category).
+# The policy is an allow-list: only global unicast may be contacted. For IPv4 that is every
+# address outside the special-purpose registry (RFC 6890 and successors), refused by name here so
+# the reason names the most useful category, and then, as a second net, Python's `is_global`.
 _IPV4_RANGES = [
     ("unspecified", ipaddress.ip_network("0.0.0.0/8")),
     ("loopback", ipaddress.ip_network("127.0.0.0/8")),
@@ -37,24 +39,38 @@ _IPV4_RANGES = [
     ("multicast", ipaddress.ip_network("224.0.0.0/4")),
     ("broadcast", ipaddress.ip_network("255.255.255.255/32")),
     ("reserved", ipaddress.ip_network("240.0.0.0/4")),
+    ("protocol-assignment", ipaddress.ip_network("192.0.0.0/24")),
+    ("documentation", ipaddress.ip_network("192.0.2.0/24")),
+    ("documentation", ipaddress.ip_network("198.51.100.0/24")),
+    ("documentation", ipaddress.ip_network("203.0.113.0/24")),
+    ("6to4 relay", ipaddress.ip_network("192.88.99.0/24")),
+    ("benchmarking", ipaddress.ip_network("198.18.0.0/15")),
 ]
 
-# IPv6 ranges refused outright: local scopes and every form that can carry an IPv4 address
-# (mapped, compatible, NAT64, 6to4, Teredo), since the embedded address is what gets reached.
+# IPv6: only 2000::/3 (global unicast) is allowed, minus the special blocks inside it. Forms that
+# carry an IPv4 address (mapped, translated, NAT64, 6to4) are judged by the IPv4 address they
+# embed, since that is what gets reached; the other special ranges are named for a clear reason.
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
 _IPV6_RANGES = [
     ("unspecified", ipaddress.ip_network("::/128")),
     ("loopback", ipaddress.ip_network("::1/128")),
-    ("IPv4-mapped", ipaddress.ip_network("::ffff:0:0/96")),
     ("IPv4-compatible", ipaddress.ip_network("::/96")),
-    ("NAT64", ipaddress.ip_network("64:ff9b::/96")),
-    ("NAT64", ipaddress.ip_network("64:ff9b:1::/48")),
-    ("6to4", ipaddress.ip_network("2002::/16")),
+    ("discard-only", ipaddress.ip_network("100::/64")),
     ("Teredo", ipaddress.ip_network("2001::/32")),
+    ("documentation", ipaddress.ip_network("2001:db8::/32")),
+    ("special-purpose", ipaddress.ip_network("2001::/23")),
+    ("documentation", ipaddress.ip_network("3fff::/20")),
+    ("SRv6 SID", ipaddress.ip_network("5f00::/16")),
     ("site-local", ipaddress.ip_network("fec0::/10")),
     ("unique-local", ipaddress.ip_network("fc00::/7")),
     ("link-local", ipaddress.ip_network("fe80::/10")),
     ("multicast", ipaddress.ip_network("ff00::/8")),
 ]
+_IPV4_MAPPED = ipaddress.ip_network("::ffff:0:0/96")
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_6TO4 = ipaddress.ip_network("2002::/16")
 
 # Characters allowed in a host name after IDNA encoding ("_" occurs in real sub-domains).
 _HOSTNAME = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$")
@@ -80,17 +96,62 @@ def _allowed_ports() -> set[int]:
     return set(getattr(settings, "ARCHIVE_ALLOWED_PORTS", [80, 443, 8080, 8443]))
 
 
-def address_category(ip: IPAddress) -> str | None:
-    """The name of the forbidden range `ip` is in, or None for a public unicast address."""
-    ranges = _IPV4_RANGES if ip.version == 4 else _IPV6_RANGES
-    for name, network in ranges:
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, list[ipaddress.IPv4Address]] | None:
+    """The name of the IPv4-carrying form `ip` is in and the IPv4 address(es) it may stand for.
+
+    The local-use NAT64 prefix may be used at any RFC 6052 length, so both the /96 position (last
+    32 bits) and the /48 position (bits 48-63 and 72-87) are returned: each must be global."""
+    value = int(ip)
+    low32 = ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    if ip in _IPV4_MAPPED:
+        return "IPv4-mapped", [low32]
+    if ip in _IPV4_TRANSLATED:
+        return "IPv4-translated", [low32]
+    if ip in _NAT64:
+        return "NAT64", [low32]
+    if ip in _NAT64_LOCAL:
+        at48 = ((value >> 64) & 0xFFFF) << 16 | (value >> 40) & 0xFFFF
+        return "NAT64", [low32, ipaddress.IPv4Address(at48)]
+    if ip in _6TO4:
+        return "6to4", [ipaddress.IPv4Address((value >> 80) & 0xFFFFFFFF)]
+    return None
+
+
+def _ipv4_category(ip: ipaddress.IPv4Address) -> str | None:
+    for name, network in _IPV4_RANGES:
         if ip in network:
             return name
-    if ip.version == 6 and ip.ipv4_mapped is not None:  # pragma: no cover - covered by ranges
-        return "IPv4-mapped"
-    if not ip.is_global:
-        return "reserved" if not ip.is_private else "private"
+    if not ip.is_global or ip.is_multicast:
+        return "reserved"
     return None
+
+
+def _refusal(ip: IPAddress) -> tuple[str, str] | None:
+    """(category, what it embeds) for a forbidden address, None for a global unicast one."""
+    if ip.version == 4:
+        category = _ipv4_category(ip)
+        return (category, "") if category else None
+    embedded = _embedded_ipv4(ip)
+    if embedded is not None:
+        form, candidates = embedded
+        for inner in candidates:
+            inner_category = _ipv4_category(inner)
+            if inner_category:
+                return form, f" (embeds {inner_category} address {inner})"
+        return None
+    for name, network in _IPV6_RANGES:
+        if ip in network:
+            return name, ""
+    if ip not in _GLOBAL_UNICAST_V6:
+        return "non-global-unicast", ""
+    return None
+
+
+def address_category(ip: IPAddress) -> str | None:
+    """The name of the forbidden range `ip` is in, or None for a global unicast address. An
+    IPv4-carrying IPv6 form is allowed exactly when the IPv4 address it embeds would be."""
+    refusal = _refusal(ip)
+    return refusal[0] if refusal else None
 
 
 def address_check(ip: IPAddress | str) -> IPAddress:
@@ -99,9 +160,10 @@ def address_check(ip: IPAddress | str) -> IPAddress:
         ip = ipaddress.ip_address(ip.split("%", 1)[0])
     if any(ip in network for network in _allowed_networks() if network.version == ip.version):
         return ip
-    category = address_category(ip)
-    if category:
-        raise AddressRefused(f"blocked: resolves to {category} address {ip}")
+    refusal = _refusal(ip)
+    if refusal:
+        category, embeds = refusal
+        raise AddressRefused(f"blocked: resolves to {category} address {ip}{embeds}")
     return ip
 
 

@@ -4,7 +4,7 @@ archived HTML could run scripts with a staff member's session."""
 from django.http import FileResponse, Http404, HttpResponse
 
 from apps.sources.models import Snapshot
-from apps.sources.warc import warc_path
+from apps.sources.warc import WarcPathError, warc_path
 
 NOTHING_RUNS = {
     "Content-Security-Policy": "default-src 'none'; sandbox",
@@ -26,10 +26,14 @@ def locked_down(response: HttpResponse, headers: dict[str, str] = NOTHING_RUNS) 
 
 def warc_download(snapshot: Snapshot) -> FileResponse:
     """The snapshot's WARC file as an attachment, byte for byte as stored."""
-    if not snapshot.warc or not warc_path(snapshot.warc.name).exists():
+    try:
+        path = warc_path(snapshot.warc.name) if snapshot.warc else None
+    except WarcPathError:
+        path = None
+    if path is None or not path.is_file():
         raise Http404("This snapshot has no WARC file.")
     response = FileResponse(
-        warc_path(snapshot.warc.name).open("rb"),
+        path.open("rb"),
         as_attachment=True,
         filename=f"snapshot-{snapshot.pk}.warc.gz",
         content_type="application/warc",

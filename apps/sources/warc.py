@@ -22,6 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from apps.sources.fetch import FetchResult
+from factcheck.errors import NotFound
 
 ARCHIVE_DIR = "archives"
 _HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
@@ -100,8 +101,23 @@ def _write_records(out, result: FetchResult) -> None:
     writer.write_request_response_pair(request, response)
 
 
+class WarcPathError(NotFound):
+    """The stored WARC name points outside the archive storage."""
+
+
 def warc_path(name: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / name
+    """The file a stored WARC name stands for, which must lie inside MEDIA_ROOT.
+
+    Names are written by warc_write, but the column is data: an absolute name, `..` parts or a
+    symbolic link would otherwise let a changed row hand out any file the process can read. The
+    path is resolved (links followed) and refused unless it stays under the resolved root."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    if not name or "\x00" in name:
+        raise WarcPathError("This snapshot has no WARC file.")
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or path == root:
+        raise WarcPathError("The snapshot's WARC file is outside the archive storage.")
+    return path
 
 
 def warc_read_payload(name: str, *, limit: int) -> bytes:

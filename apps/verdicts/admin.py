@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -179,6 +179,8 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     def transition_view(self, request, object_id: str, action: str):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
+        if not object_id.isascii() or not object_id.isdigit() or int(object_id) >= 2**63:
+            raise Http404("No verdict with that id.")  # a hand-edited URL, not a server error
         verdict = get_object_or_404(Verdict, pk=object_id)
         if not self.has_view_permission(request, verdict):
             raise PermissionDenied

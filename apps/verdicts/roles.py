@@ -4,6 +4,20 @@ and by the services that enforce the rules."""
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
+
+def staff_may(user, perm: str) -> bool:
+    """Whether `user` holds the staff right `perm` now: an active staff account with the
+    permission. Removing staff status withdraws every group right at once, while the groups stay
+    attached so that an admin can restore the account as it was."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(perm)
+    )
+
+
 REVIEWERS = "Reviewers"
 EDITORS = "Editors"
 

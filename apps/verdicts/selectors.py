@@ -6,6 +6,7 @@ from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot
 from apps.verdicts.models import Verdict
+from apps.verdicts.roles import staff_may
 
 
 def verdicts_public() -> QuerySet[Verdict]:
@@ -56,7 +57,7 @@ def verdict_live_for_claim(*, claim_id: int) -> Verdict | None:
 
 def verdicts_visible(*, user) -> QuerySet[Verdict]:
     """Every verdict (drafts included) for staff who may view verdicts; else the public ones."""
-    if user is not None and user.is_active and user.has_perm("verdicts.view_verdict"):
+    if staff_may(user, "verdicts.view_verdict"):
         return Verdict.objects.all()
     return verdicts_public()
 
@@ -68,7 +69,7 @@ def articles_published() -> QuerySet[Article]:
 
 def articles_visible(*, user) -> QuerySet[Article]:
     """Every article for staff who may view articles; the published ones otherwise."""
-    if user is not None and user.is_active and user.has_perm("articles.view_article"):
+    if staff_may(user, "articles.view_article"):
         return Article.objects.all()
     return articles_published()
 

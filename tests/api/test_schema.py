@@ -95,6 +95,9 @@ def test_docs_page_uses_only_local_assets(api, settings):
         "the docs page refers to an outside host"
     )
     for url in assets:
+        if url.startswith("/api/v1/docs/?script"):  # Swagger UI's start-up script, from the view
+            assert api.get(url.replace("&amp;", "&")).status_code == 200
+            continue
         path = url.split("?")[0].removeprefix(
             settings.STATIC_URL
             if settings.STATIC_URL.startswith("/")
