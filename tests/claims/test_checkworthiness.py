@@ -1,6 +1,6 @@
 import pytest
 
-from apps.claims.checkworthiness import assess
+from apps.claims.extraction.scoring import assess
 
 
 def test_reasons_name_the_evidence():
