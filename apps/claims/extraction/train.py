@@ -79,8 +79,7 @@ def read_examples(path: Path) -> list[Example]:
 def sentence_items(text: str) -> list[list[str]]:
     """The feature lists the extractor scores for one sentence: the sentence, then its clauses."""
     items = [model.features(text, scoring.rules(text).features)]
-    for clause in scoring.clauses(text):
-        items.append(model.features(clause, scoring.rules(clause).features))
+    items += [scoring.clause_features(clause) for clause in scoring.clauses(text)]
     return items
 
 

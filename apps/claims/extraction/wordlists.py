@@ -173,6 +173,32 @@ OPINION = re.compile(
     r"|mistake|wrong|right\s+to|deserves?|need\s+to|needs\s+to|has\s+to|have\s+to)\b",
     re.IGNORECASE,
 )
+# A record stated without a figure ("she voted against the bill", "he vetoed the tax cut", "we
+# doubled the number of ..."), a trend in words ("unemployment is going down", "the largest deficit
+# in our history") and a stated position ("she supports a ban"). Model inputs: cross-validation
+# showed a small gain from pooling these verbs beside their own n-grams.
+RECORD = re.compile(
+    r"\b(?:voted|vetoed|opposed|supported|sponsored|cosponsored|co-sponsored|signed|proposed"
+    r"|introduced|passed|cut|raised|doubled|tripled|halved|created|eliminated|increased|reduced"
+    r"|lowered|endorsed|appointed|negotiated|fought|led|served|balanced|built|closed|opened|hired"
+    r"|fired|expanded|repealed|enacted|funded|ended|banned|approved|rejected|killed|saved|lost"
+    r"|won)\b",
+    re.IGNORECASE,
+)
+TREND = re.compile(
+    r"\b(?:going\s+(?:up|down)|gone\s+(?:up|down)|went\s+(?:up|down)"
+    r"|(?:is|are|has|have)\s+(?:been\s+)?(?:rising|falling|growing|shrinking|declining|increasing"
+    r"|decreasing|dropping|climbing)"
+    r"|(?:highest|lowest|largest|biggest|smallest|worst|best)\s+(?:\w+\s+){0,3}(?:in|since)\s+"
+    r"(?:our\s+|the\s+|this\s+)?(?:history|country|nation|decades?|years?|world|record)"
+    r"|record\s+(?:high|low|levels?))\b",
+    re.IGNORECASE,
+)
+POSITION = re.compile(
+    r"\b(?:supports?|opposes?|favou?rs?|voted\s+(?:for|against)|is\s+(?:for|against)|wants\s+to"
+    r"|plans\s+to|proposed|has\s+(?:called|said|promised|pledged))\b",
+    re.IGNORECASE,
+)
 DATE_PREFIX = re.compile(
     r"^(?:in|since|by|until|from|during|before|after|of|between|and|to)\s+(?=\d)", re.IGNORECASE
 )
@@ -202,6 +228,9 @@ WORD_LISTS = WordLists(
         ("prediction", PREDICTION),
         ("opinion", OPINION),
         ("conditional", CONDITIONAL),
+        ("record", RECORD),
+        ("trend", TREND),
+        ("position", POSITION),
     ]
 )
 
@@ -224,8 +253,6 @@ KIND_WEIGHTS = {
     "hedge": -1.8,
     "prediction": -2.2,
     "opinion": -0.8,
-    "first_person": -0.4,
     "conditional": -0.5,
     "question": -1.6,
-    "short": -1.0,
 }
