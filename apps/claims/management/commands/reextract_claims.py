@@ -8,7 +8,6 @@ keeps its status, assignee, citations and verdicts.
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.articles.models import Article
-from apps.claims.extraction import model
 from apps.claims.services import claims_extract
 
 
@@ -35,4 +34,3 @@ class Command(BaseCommand):
                 f"#{article.pk} {article.title}: {result.added} added, {result.kept} kept, "
                 f"{result.stale} stale"
             )
-        self.stdout.write(f"scored with model {model.current().version}")
