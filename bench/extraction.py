@@ -6,7 +6,7 @@ pysbd alone on the same text in the same run.
 Each measurement is the best of ``--repeat`` runs (the median is shown beside it): on a shared
 machine one run can be slowed by another process, and the best run is the one least disturbed.
 
-Targets (issue 3): >= 2,000 sentences/s, >= 0.6x pysbd's own rate, and linear time (the 4 MB
+Targets: >= 2,000 sentences/s, >= 0.6x pysbd's own rate, and linear time (the 4 MB
 article takes <= 4.5x the 1 MB time). No database is touched.
 """
 

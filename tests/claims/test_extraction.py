@@ -1,4 +1,4 @@
-"""Issue 3, point 8: on the demo article every specific checkable fact is flagged, and captions,
+"""On the demo article every specific checkable fact is flagged, and captions,
 promos, disclaimers, pure opinion and predictions are not."""
 
 import itertools
