@@ -56,7 +56,7 @@ FACTS = re.compile(
       | \b{SPELLED}\s+(?:{SCALE}|{UNIT})
       | \b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty
             |hundreds|thousands|millions|dozens)\s+(?:[a-z]+\s+)?[a-z]{{3,}}s\b
-      | \b(?:half|a\s+third|a\s+quarter|two\s+thirds|twice|triple|majority|minority)\b
+      | \b(?:half|a\s+third|a\s+quarter|two\s+thirds|twice|triple|(?-i:majority|minority))\b
     )
   | (?P<year>\b{YEAR}\b)
     """,
