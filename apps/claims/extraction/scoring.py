@@ -237,7 +237,8 @@ def _not_a_name(word: str) -> bool:
 def _weigh(found, strong_comparisons, strong_events, reported, text) -> tuple[float, float]:
     """The rules' own sums of checkable content and of doubt; they decide the kind."""
     w = KIND_WEIGHTS
-    factual = doubt = 0.0
+    factual = sum(w[name] for name in ("attribution", "causal") if name in found)
+    doubt = sum(w[name] for name in ("hedge", "conditional", "question") if name in found)
     if numbers := found.get("number"):
         factual += w["number"] + w["number+"] * min(len(numbers) - 1, 3)
     if dates := found.get("date"):
@@ -245,30 +246,16 @@ def _weigh(found, strong_comparisons, strong_events, reported, text) -> tuple[fl
     if "year" in found:
         factual += w["year"] if not dates else w["date+"]
     factual += w["entity"] * min(len(found.get("entity", [])), 3)
-    if "attribution" in found:
-        factual += w["attribution"]
-    if strong_comparisons:
-        factual += w["comparison"]
-    elif "comparison" in found:
-        factual += w["comparison_weak"]
-    if "causal" in found:
-        factual += w["causal"]
-    if strong_events:
-        factual += w["event"]
-    elif "event" in found:
-        factual += w["event_weak"]
+    if "comparison" in found:
+        factual += w["comparison"] if strong_comparisons else w["comparison_weak"]
+    if "event" in found:
+        factual += w["event"] if strong_events else w["event_weak"]
     if QUOTED.search(text) and "attribution" in found:
         factual += w["quote"]
-    if "hedge" in found:
-        doubt += w["hedge"]
     if "prediction" in found:
         doubt += w["prediction"] * (REPORTED_SPEECH_FACTOR if reported else 1)
     if opinions := found.get("opinion"):
         doubt += w["opinion"] * min(len(opinions), 3) ** 0.5
-    if "conditional" in found:
-        doubt += w["conditional"]
-    if "question" in found:
-        doubt += w["question"]
     # Brevity and "I"/"we" lower a sentence's score (the model learns by how much) but say nothing
     # about its kind: "She voted against the bill." and "We doubled the number of nurses." are
     # records, not opinions.
