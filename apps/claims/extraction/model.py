@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,12 +37,13 @@ def tokens(text: str) -> list[str]:
 
 
 def features(text: str, rule_features: Iterable[str]) -> list[str]:
-    """The model's inputs for one sentence: word unigrams and bigrams, and the rule findings."""
+    """The model's inputs for one sentence: word unigrams and bigrams, and the rule findings, in no
+    particular order (a set's)."""
     words = [START, *tokens(text), END]
     names = set(words[1:-1])
     names.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     names.update(RULE_PREFIX + name for name in rule_features)
-    return sorted(names)
+    return list(names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,8 @@ class Model:
         strongest first (ties by name, so the order is stable)."""
         get = self.weights.get
         terms = [(name, weight) for name in names if (weight := get(name))]
-        logit = self.bias + sum(weight for _, weight in terms)
+        # fsum is exact, so the score does not depend on the order of the features.
+        logit = math.fsum([self.bias, *(weight for _, weight in terms)])
         terms.sort(key=lambda term: (-abs(term[1]), term[0]))
         return logit, terms
 

@@ -80,7 +80,8 @@ def sentence_items(text: str) -> list[list[str]]:
     """The feature lists the extractor scores for one sentence: the sentence, then its clauses."""
     items = [model.features(text, scoring.rules(text).features)]
     items += [scoring.clause_features(clause) for clause in scoring.clauses(text)]
-    return items
+    # Sorted, so the matrix (and the solver's sums) are the same whatever the string hash seed.
+    return [sorted(names) for names in items]
 
 
 def train(paths: list[Path]) -> bytes:
