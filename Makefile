@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export MALLOC_ARENA_MAX ?= 2
 export MALLOC_TRIM_THRESHOLD_ ?= 131072
 
-.PHONY: install system-deps run web worker test lint format bench clean
+.PHONY: install system-deps run web worker test lint format bench train-claims clean
 
 install: $(STAMP)
 
@@ -55,6 +55,14 @@ format: install
 BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py
 bench: install
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Retrain the check-worthiness model (writes apps/claims/extraction/weights.json; commit it).
+# TRAIN_EXTRA="a.jsonl b.jsonl" adds labelled sentences in the same format, e.g. from
+# `manage.py export_claim_feedback`.
+TRAIN_DATA ?= ../shared/data/checkworthy-train.jsonl
+TRAIN_EXTRA ?=
+train-claims: install
+	$(BIN)/python -m apps.claims.extraction.train --data $(TRAIN_DATA) $(TRAIN_EXTRA)
 
 clean:
 	rm -rf .data .pytest_cache

@@ -3,8 +3,8 @@ pysbd alone on the same text in the same run.
 
     .venv/bin/python bench/extraction.py [--sizes 1,4] [--repeat 3]
 
-Each measurement is the best of ``--repeat`` runs (the median is shown beside it): on a shared
-machine one run can be slowed by another process, and the best run is the one least disturbed.
+Each measurement is the CPU time of this process (other processes on a busy shared machine do not
+count against it), best of ``--repeat`` runs with the median shown beside it.
 
 Targets (so importing an article keeps a reviewer waiting for well under a second): >= 2,000
 sentences/s, >= 0.6x pysbd's own rate, and linear time (the 4 MB article takes <= 4.5x the 1 MB
@@ -100,9 +100,9 @@ def timed(function, *args, repeat: int):
     times, result = [], None
     for _ in range(repeat):
         result = None
-        started = time.perf_counter()
+        started = time.process_time()
         result = function(*args)
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     return min(times), statistics.median(times), result
 
 

@@ -38,6 +38,8 @@ def _claim_from(article, found: ExtractedClaim) -> Claim:
         score=found.score,
         kind=found.kind,
         reasons=list(found.reasons),
+        contributions=list(found.contributions),
+        model_version=found.model_version,
     )
 
 
@@ -53,7 +55,8 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
     """Re-run extraction on an article and reconcile it with the claims it already has.
 
     A claim that is found again (same span and text, or the same text at a moved span) is kept
-    with its status, assignee, citations and verdicts; its score, kind and reasons are refreshed,
+    with its status, assignee, citations and verdicts; its score, kind, reasons, contributions and
+    model version are refreshed (so re-extraction moves every claim to the current model),
     and a stale claim that reappears is reopened. New claims are added. Claims no longer found are
     marked stale, never deleted: they may carry citations, verdicts or an assignee, and their
     history stays readable.
@@ -122,7 +125,17 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
             bulk_update_with_history(
                 list(changed.values()),
                 Claim,
-                ["start", "end", "score", "kind", "reasons", "status", "updated_at"],
+                [
+                    "start",
+                    "end",
+                    "score",
+                    "kind",
+                    "reasons",
+                    "contributions",
+                    "model_version",
+                    "status",
+                    "updated_at",
+                ],
                 default_user=by,
             )
         if to_create:
@@ -132,7 +145,13 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
 
 
 def _refresh(claim: Claim, found: ExtractedClaim, changed: dict[int, Claim]) -> None:
-    updates = {"score": found.score, "kind": found.kind, "reasons": list(found.reasons)}
+    updates = {
+        "score": found.score,
+        "kind": found.kind,
+        "reasons": list(found.reasons),
+        "contributions": list(found.contributions),
+        "model_version": found.model_version,
+    }
     if claim.status == Claim.Status.STALE:
         updates["status"] = Claim.Status.OPEN
     for field, value in updates.items():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.claims.extraction import extract
+from apps.claims.extraction import extract, model
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PATH = ROOT / "seeds" / "russia-direct-mosul-2016.txt"
@@ -27,9 +27,23 @@ def test_json_has_exactly_the_documented_shape():
     assert set(payload) == {"claims", "skipped"}
     body = DEMO_PATH.read_bytes().decode("utf-8")
     for claim in payload["claims"]:
-        assert list(claim) == ["text", "start", "end", "score", "kind", "reasons"]
+        assert list(claim) == [
+            "text",
+            "start",
+            "end",
+            "score",
+            "kind",
+            "reasons",
+            "contributions",
+            "model_version",
+        ]
         assert body[claim["start"] : claim["end"]] == claim["text"]
-        assert 0.5 <= claim["score"] <= 1 and isinstance(claim["reasons"], list)
+        assert claim["score"] >= 0.5 and claim["reasons"]
+        assert claim["model_version"] == model.current().version
+        weights = [c["weight"] for c in claim["contributions"]]
+        assert 1 <= len(weights) <= 6
+        assert weights == sorted(weights, key=abs, reverse=True)
+        assert all(set(c) == {"feature", "weight"} for c in claim["contributions"])
     for span in payload["skipped"]:
         assert list(span) == ["text", "start", "end", "reason"]
         assert body[span["start"] : span["end"]] == span["text"]
@@ -48,6 +62,7 @@ def test_table_is_readable():
     assert out.splitlines()[0].split() == ["score", "kind", "span", "claim"]
     assert "number: 30,000" in out
     assert "caption: photo credit" in out
+    assert "+1.41 <num>; +1.34 rule: number" in out  # the learned contributions, signed
     assert out.rstrip().endswith("skipped (threshold 0.50)")
 
 

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from apps.articles.exceptions import ArticleImportError
 from apps.articles.models import Article
 from apps.articles.services import article_import
-from apps.claims.models import Claim
 from apps.articles.textinput import TextInputError, text_check, text_decode
+from apps.claims.models import Claim
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,12 @@
-"""Issue 3, point 8: precision and recall on a labelled set of news texts written for the purpose
-(tests/claims/data; the labels say which sentences state a checkable fact and which are
-boilerplate). The heldout-* text was written and labelled after the scoring rules were tuned."""
+"""Precision and recall on the project's own labelled news texts (tests/claims/data): wire
+reports, op-eds, an interview, politics with voting records and positions, trends stated in words,
+first-person records, with headlines, bylines, captions and promos labelled as boilerplate.
+
+The texts were written and labelled by hand before the trained scorer was run on them, and nothing
+is tuned on them: they check that a model trained on debate sentences carries over to news prose.
+Targets: precision >= 0.85 and recall >= 0.90; the recall floor below is what the shipped model
+reaches (0.883), so a regression fails.
+"""
 
 import json
 from pathlib import Path
@@ -12,7 +18,9 @@ from apps.claims.extraction import extract
 DATA = Path(__file__).parent / "data"
 LABELS = json.loads((DATA / "labels.json").read_text(encoding="utf-8"))
 MIN_PRECISION = 0.85
-MIN_RECALL = 0.80
+MIN_RECALL = 0.88
+MIN_ARTICLES = 15
+MIN_CHECKWORTHY = 150
 
 
 def score(names):
@@ -43,6 +51,11 @@ def report(label, tp, fp, fn):
     return precision, recall
 
 
+def test_the_set_is_large_enough():
+    assert len(LABELS) >= MIN_ARTICLES
+    assert sum(len(labels["claims"]) for labels in LABELS.values()) >= MIN_CHECKWORTHY
+
+
 def test_precision_and_recall_on_the_labelled_set():
     tp, fp, fn, problems = score(LABELS)
     assert not problems, problems
@@ -57,3 +70,60 @@ def test_no_text_in_the_set_fails_badly(name):
     assert not problems, problems
     precision, recall = report(name, tp, fp, fn)
     assert precision >= 0.75 and recall >= 0.6
+
+
+def verdict(name, opening):
+    """'claim', or the skipped span's reason, for the one sentence of ``name`` that opens so."""
+    extraction = extract((DATA / name).read_text(encoding="utf-8"), threshold=0.5)
+    claims = [c for c in extraction.claims if c.text.startswith(opening)]
+    skipped = [s for s in extraction.skipped if s.text.startswith(opening)]
+    assert len(claims) + len(skipped) == 1, (claims, skipped)
+    return "claim" if claims else skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("name", "opening"),
+    [
+        ("politics-farm-bill-vote.txt", "Senator Laura Whitfield of Iowa voted against the bill"),
+        ("politics-farm-bill-vote.txt", "Speaker Dana Ruiz has refused to schedule a vote"),
+        ("interview-mayor.txt", "Okonjo: We doubled the number of bus routes"),
+        ("interview-mayor.txt", "Okonjo: I opposed the plan to close the downtown precinct"),
+        ("economy-trends.txt", "The president's campaign says unemployment is going down"),
+        ("economy-trends.txt", "The challenger, for his part, says this administration has run"),
+        ("townhall-senator.txt", "I opposed the war in Iraq when it was not popular"),
+        ("debate-night.txt", "Liu repeated her pledge to oppose any abortion restrictions"),
+        ("oped-middle-east.txt", "Qatar, which hosts the group's political office in Doha"),
+    ],
+)
+def test_records_positions_and_trends_without_numbers_are_flagged(name, opening):
+    assert verdict(name, opening) == "claim"
+
+
+@pytest.mark.parametrize(
+    ("name", "opening"),
+    [
+        ("interview-mayor.txt", "Q: Will you run for governor?"),
+        ("health-waiting-lists.txt", "Ministers should settle the dispute"),
+        ("oped-middle-east.txt", "If it does not, the next war is only a matter of time."),
+        ("debate-night.txt", "Voters will have the final say next month."),
+    ],
+)
+def test_opinions_predictions_and_questions_are_not(name, opening):
+    assert verdict(name, opening).startswith("score ")
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "reason"),
+    [
+        ("politics-farm-bill-vote.txt", "By Helen Ashby and Marcus Webb", "byline"),
+        ("politics-farm-bill-vote.txt", "Senator Laura Whitfield speaks to reporters", "caption"),
+        ("politics-farm-bill-vote.txt", "Read more: What the farm bill means", "promo"),
+        ("interview-mayor.txt", "Sign up for our City Hall newsletter", "promo"),
+        ("interview-mayor.txt", "This interview has been edited", "disclaimer"),
+        ("interview-mayor.txt", "'We did what we promised'", "heading"),
+        ("health-waiting-lists.txt", "Photo: PA", "caption"),
+        ("debate-night.txt", "Updated: October 9, 2024", "byline"),
+    ],
+)
+def test_captions_bylines_and_promos_are_skipped_for_what_they_are(name, opening, reason):
+    assert verdict(name, opening).startswith(reason)

@@ -3,7 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from apps.claims.sentences import BlockKind, blocks, pysbd_sentences, segment, sentence_spans
+from apps.claims.extraction.sentences import (
+    BlockKind,
+    blocks,
+    pysbd_sentences,
+    segment,
+    sentence_spans,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"

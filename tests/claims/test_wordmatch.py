@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from apps.claims import checkworthiness
-from apps.claims.sentences import segment
-from apps.claims.wordmatch import literal_prefixes
+from apps.claims.extraction import wordlists
+from apps.claims.extraction.sentences import segment
+from apps.claims.extraction.wordmatch import literal_prefixes
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = [
@@ -27,11 +27,11 @@ def sentences():
 
 @pytest.mark.parametrize("text", list(sentences()))
 def test_same_matches_as_finditer(text):
-    found = checkworthiness._WORD_LISTS.find(text)
-    for name, pattern in checkworthiness._WORD_LISTS.patterns:
+    found = wordlists.WORD_LISTS.find(text)
+    for name, pattern in wordlists.WORD_LISTS.patterns:
         assert [m.span() for m in found.get(name, [])] == [m.span() for m in pattern.finditer(text)]
-    fast = checkworthiness._FACT_FINDER.finditer(text)
-    slow = checkworthiness._FACTS.finditer(text)
+    fast = wordlists.FACT_FINDER.finditer(text)
+    slow = wordlists.FACTS.finditer(text)
     assert [(m.lastgroup, m.span()) for m in fast] == [(m.lastgroup, m.span()) for m in slow]
 
 

@@ -45,6 +45,11 @@ class Command(BaseCommand):
             write(f"{claim.score:5.2f}  {claim.kind:<11}  {span:<13}  {_short(claim.text)}")
             if claim.reasons:
                 write(f"{'':5}  {'':<11}  {'':<13}  ↳ {_short('; '.join(claim.reasons))}")
+            if claim.contributions:
+                learned = "; ".join(
+                    f"{c['weight']:+.2f} {c['feature']}" for c in claim.contributions
+                )
+                write(f"{'':5}  {'':<11}  {'':<13}  ↳ {_short(learned)}")
         write("")
         write(f"{'':5}  {'skipped':<11}  {'span':<13}  text")
         for span in extraction.skipped:

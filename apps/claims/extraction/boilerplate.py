@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from apps.claims.sentences import Block, BlockKind
+from apps.claims.extraction.sentences import Block, BlockKind
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -30,9 +30,10 @@ _CREDIT = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-# "Iraqi soldiers move in formation ... on the outskirts of Mosul, Iraq, November 4, 2016."
+# "Iraqi soldiers move in formation ... on the outskirts of Mosul, Iraq, November 4, 2016.",
+# "... speaks to reporters outside the Capitol in Washington, June 13, 2024."
 _DATELINE_CAPTION = re.compile(
-    rf",\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*,\s+(?:on\s+)?(?:\w+day,\s+)?{_MONTH}\s+\d{{1,2}},\s+\d{{4}}\.?\s*$"
+    rf"(?:,|\bin)\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*,\s+(?:on\s+)?(?:\w+day,\s+)?{_MONTH}\s+\d{{1,2}},\s+\d{{4}}\.?\s*$"
 )
 _PROMO = re.compile(
     r"""^\s*(?:
@@ -57,6 +58,7 @@ _DISCLAIMER = re.compile(
       | \ball\s+rights\s+reserved\b | ^\s*(?:©|\(c\)|copyright\b)
       | \bthis\s+(?:article|story|post)\s+(?:was|has\s+been)\s+(?:updated|corrected|amended)\b
       | \bthis\s+(?:article|story)\s+(?:first\s+)?appeared\s+(?:in|on)\b
+      | \bthis\s+(?:interview|conversation)\s+has\s+been\s+(?:edited|condensed|lightly\s+edited)\b
       | \bis\s+republished\s+(?:from|with\s+permission)\b
       | \bthe\s+(?:author|writer)\s+is\s+an?\b.{0,80}\b(?:at|of)\b
     )""",

@@ -181,7 +181,8 @@ def _looks_like_heading(body: str, block: Block, found: list[Block], i: int) -> 
     ):
         return False
     words = _WORD.findall(text)
-    if not 1 <= len(words) <= 14 or not text[:1].isupper():
+    # A headline may open with a quotation: "'We did what we promised': an interview with ..."
+    if not 1 <= len(words) <= 14 or not text.lstrip("'\"\u2018\u201c")[:1].isupper():
         return False
     # It must stand alone: a blank line after it (or the end of the text).
     following = found[i + 1] if i + 1 < len(found) else None

@@ -1,5 +1,9 @@
 """The extraction entry point: article text in, claims and skipped spans out.
 
+The package's parts: sentences.py (segmentation with exact offsets), boilerplate.py (captions,
+bylines, promos), wordlists.py (the rules' lexicon), scoring.py (rules, clauses and the score),
+model.py (the trained weights at run time) and train.py (``make train-claims``).
+
 ``extract`` is pure (no database, no network, no model download), so the command line, the import
 service, the re-extraction service and the benchmark all get the same answer for the same text.
 Every sentence ends up in exactly one of the two lists: a claim (scored at or above the threshold)
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from apps.claims import boilerplate, checkworthiness, sentences
+from apps.claims.extraction import boilerplate, scoring, sentences
 
 DEFAULT_THRESHOLD = 0.5
 # A "sentence" longer than this is a table, a list run together or markup, not a claim.
@@ -25,6 +29,8 @@ class ExtractedClaim:
     score: float
     kind: str
     reasons: list[str]
+    contributions: list[dict] = field(default_factory=list)
+    model_version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +83,7 @@ def extract(text: str, *, threshold: float | None = None) -> Extraction:
         if reason is None and len(sentence.text) > MAX_CLAIM_CHARS:
             reason = f"too long for one claim ({len(sentence.text):,} characters)"
         if reason is None:
-            assessment = checkworthiness.assess(sentence.text)
+            assessment = scoring.assess(sentence.text)
             if assessment.score >= threshold:
                 result.claims.append(
                     ExtractedClaim(
@@ -87,6 +93,8 @@ def extract(text: str, *, threshold: float | None = None) -> Extraction:
                         score=assessment.score,
                         kind=assessment.kind,
                         reasons=assessment.reasons,
+                        contributions=assessment.contributions,
+                        model_version=assessment.model_version,
                     )
                 )
                 continue
@@ -95,6 +103,6 @@ def extract(text: str, *, threshold: float | None = None) -> Extraction:
     return result
 
 
-def _below_threshold(assessment: checkworthiness.Assessment, threshold: float) -> str:
+def _below_threshold(assessment: scoring.Assessment, threshold: float) -> str:
     why = "; ".join(assessment.reasons[:4]) or "nothing specific to check"
     return f"score {assessment.score:.2f} below {threshold:.2f} ({assessment.kind}: {why})"
