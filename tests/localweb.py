@@ -28,6 +28,7 @@ Fixed routes:
   /gzip-bomb              100 MB of zeros gzip-compressed to ~100 kB
   /changing               a page whose text changes on every request
   /hold/<seconds>/<slug>  a small article page after a pause of <seconds> (a slow site)
+  /hold-first/<s>/<slug>  the same, but only the first request for the slug pauses
 
 Counters the server keeps (server-side, so tests count bytes and connections, not seconds):
 `sent[path]` body bytes written for a path, `finished` paths whose handler has returned,
@@ -315,6 +316,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._huge(size, query.get("length", ["1"])[0] == "1")
             if head == "gzip-bomb":
                 return self._send(200, self.web.gzip_bomb(), headers={"Content-Encoding": "gzip"})
+            if head == "hold-first":
+                if self.web.hit(f"hold-first:{segments[2]}") == 1:
+                    time.sleep(float(segments[1]))
+                return self._send(200, article_html(segments[2]))
             if head == "hold":
                 time.sleep(float(segments[1]))
                 return self._send(200, article_html(segments[2] if len(segments) > 2 else "x"))
