@@ -18,6 +18,7 @@ from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ _lock = threading.Lock()
 _renewers: dict[str, Callable[[list], None]] = {}
 _held: dict[str, dict[Hashable, float]] = {}
 _keeper_pid: int | None = None
+_changed = threading.Event()  # wakes the keeper when leases got shorter than its interval
+_interval_used = float("inf")
 
 
 def lease_seconds() -> float:
@@ -49,6 +52,8 @@ def held(kind: str, item: Hashable, *, at_most: float | None = None):
     with _lock:
         _held.setdefault(kind, {})[item] = until
         _keeper_start()
+    if lease_seconds() / 3 < _interval_used:
+        _changed.set()
     try:
         yield
     finally:
@@ -81,9 +86,15 @@ def _keeper_start() -> None:
 
 
 def _keep() -> None:
-    from django.db import connection
-
+    """Renew every third of a lease. The thread's database connection is closed after each
+    round: one connection every few seconds costs less than one held open per worker process
+    (and a test database can be dropped while it sleeps)."""
+    global _interval_used
     while True:
-        time.sleep(lease_seconds() / 3)
-        connection.close_if_unusable_or_obsolete()
-        renew_now()
+        _interval_used = lease_seconds() / 3
+        _changed.wait(_interval_used)
+        _changed.clear()
+        try:
+            renew_now()
+        finally:
+            connection.close()

@@ -6,7 +6,7 @@ to be redelivered; the services' conditional claims make redelivery harmless.
 
 from celery import shared_task
 from celery.signals import task_prerun
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from apps.sources import services
 
@@ -30,6 +30,11 @@ def snapshot_fetch(self, snapshot_id: int) -> None:
         services.snapshot_archive(snapshot_id=snapshot_id)
     except services.SnapshotRetry as exc:
         raise self.retry(countdown=exc.delay) from None
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away (a restart, a failover): worth retrying. A claim that was made
+        # keeps its row until its lease expires, then the sweep re-queues it.
+        delay = services.retry_delay(attempt=min(self.request.retries + 1, 6))
+        raise self.retry(exc=exc, countdown=delay, max_retries=20) from None
 
 
 @shared_task(**TASK_OPTIONS)

@@ -17,3 +17,15 @@ def workers(tmp_path):
     started = Workers(tmp_path)
     yield started
     started.stop_all()
+
+
+@pytest.fixture
+def own_postgres(tmp_path_factory):
+    import tempfile
+    from pathlib import Path
+
+    from tests.faults.harness import OwnPostgres
+
+    server = OwnPostgres(Path(tempfile.mkdtemp(prefix="fc-faults-pg-")) / "cluster")
+    yield server
+    server.stop()

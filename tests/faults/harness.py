@@ -210,3 +210,51 @@ def wait_final(snapshot_ids: list[int], timeout: float) -> None:
         "snapshots still active: "
         + str(list(Snapshot.objects.filter(pk__in=snapshot_ids).values_list("state", "reason"))),
     )
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of the test's own (initdb in a temporary directory, run as the
+    postgres user), so an outage can be staged without touching the machine's server."""
+
+    def __init__(self, root: Path):
+        import shutil
+
+        self.port = free_port()
+        self.root = root
+        self.data = root / "data"
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.chown(root, "postgres", "postgres")
+        self._as_postgres(["initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
+                           "--no-sync", "-E", "UTF8"])  # fmt: skip
+        self.start()
+        self._as_postgres(["createdb", "-h", "127.0.0.1", "-p", str(self.port), "factcheck"])
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/factcheck"
+
+    def _as_postgres(self, command: list[str]) -> None:
+        done = subprocess.run(
+            ["runuser", "-u", "postgres", "--", *command],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
+            "-c full_page_writes=off -c synchronous_commit=off"
+        )
+        self._as_postgres(["pg_ctl", "-D", str(self.data), "-o", options,
+                           "-l", str(self.root / "log"), "-w", "start"])  # fmt: skip
+
+    def stop(self) -> None:
+        pid_file = self.data / "postmaster.pid"
+        if pid_file.exists():
+            self._as_postgres(["pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop"])
+
+    def query(self, sql: str, params=()) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            return conn.execute(sql, params).fetchall()

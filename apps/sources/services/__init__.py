@@ -2,7 +2,8 @@
 
 - sources: the errors and the URL -> Source lookup every job starts from;
 - citations: citing a source for a claim;
-- capture: archiving (queue, claim, fetch, outcome, leases, the sweep);
+- capture: archiving (queue, claim, fetch, outcome, the capture's lease);
+- sweep: re-queueing what a dead worker or the broker lost;
 - health: link health of archived sources;
 - pages: fetching a page's text for importing an article (no rows written).
 """
@@ -16,7 +17,6 @@ from apps.sources.services.capture import (
     snapshot_archive_now,
     snapshot_extract,
     snapshot_request,
-    snapshots_requeue_stuck,
 )
 from apps.sources.services.citations import citation_add, citation_update
 from apps.sources.services.health import source_check_health, sources_check_health
@@ -27,6 +27,7 @@ from apps.sources.services.sources import (
     SourceError,
     source_get_or_create,
 )
+from apps.sources.services.sweep import snapshots_requeue_stuck
 
 __all__ = [
     "CitationError",
