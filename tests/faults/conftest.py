@@ -20,12 +20,17 @@ def workers(tmp_path):
 
 
 @pytest.fixture
-def own_postgres(tmp_path_factory):
+def own_postgres():
     import tempfile
     from pathlib import Path
 
     from tests.faults.harness import OwnPostgres
 
-    server = OwnPostgres(Path(tempfile.mkdtemp(prefix="fc-faults-pg-")) / "cluster")
+    import shutil
+
+    parent = Path(tempfile.mkdtemp(prefix="fc-faults-pg-"))
+    parent.chmod(0o755)  # the postgres user must reach its cluster directory
+    server = OwnPostgres(parent / "cluster")
     yield server
     server.stop()
+    shutil.rmtree(parent, ignore_errors=True)
