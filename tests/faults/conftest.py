@@ -21,12 +21,11 @@ def workers(tmp_path):
 
 @pytest.fixture
 def own_postgres():
+    import shutil
     import tempfile
     from pathlib import Path
 
     from tests.faults.harness import OwnPostgres
-
-    import shutil
 
     parent = Path(tempfile.mkdtemp(prefix="fc-faults-pg-"))
     parent.chmod(0o755)  # the postgres user must reach its cluster directory

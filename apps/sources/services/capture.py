@@ -18,10 +18,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from apps.sources import leases, selectors
+from apps.sources import capture_sql, leases, selectors
 from apps.sources.enqueue import extract_on_commit, fetch_on_commit
 from apps.sources.extract import excerpt_match, split_content_type, text_extract
 from apps.sources.fetch import (
@@ -111,56 +111,21 @@ def _citations_waiting(snapshot_id) -> Q:
     return Q(snapshot__isnull=True) | Q(snapshot_id=snapshot_id)
 
 
-def _snapshot_claim(snapshot_id: int, now) -> Snapshot | None:
-    """Claim a queued snapshot that is due (QUEUED -> FETCHING, one more attempt, a fresh lease)
-    and return it with its source and whether citations wait for it (`citations_waiting`);
-    None when the row is not ours to fetch (another worker has it, it is done, or its retry is
-    not due)."""
-    due = now + timedelta(seconds=1)
-    claimed = (
-        Snapshot.objects.filter(pk=snapshot_id, state=State.QUEUED)
-        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=due))
-        .update(
-            state=State.FETCHING,
-            started_at=now,
-            attempts=F("attempts") + 1,
-            lease_expires_at=now + timedelta(seconds=leases.lease_seconds()),
-        )
+def _snapshot_outcome(snapshot: Snapshot, fields: dict) -> bool | None:
+    """Record an outcome if the row is still this claim; the lease ends with it. None when the
+    outcome was discarded (the sweep took the row back: logged), else whether citations wait for
+    this capture."""
+    waiting = capture_sql.snapshot_outcome(
+        snapshot_id=snapshot.pk, claimed_at=snapshot.started_at, fields=fields
     )
-    if not claimed:
-        return None
-    waiting = Citation.objects.filter(
-        _citations_waiting(OuterRef("pk")), source_id=OuterRef("source_id")
-    )
-    return (
-        Snapshot.objects.select_related("source")
-        .annotate(citations_waiting=Exists(waiting))
-        .get(pk=snapshot_id)
-    )
-
-
-def _snapshot_outcome(snapshot: Snapshot, fields: dict) -> bool:
-    """Record an outcome if the row is still this claim (FETCHING since started_at); the lease
-    ends with it. A discarded outcome is logged: it means the sweep took the row back."""
-    done = bool(
-        Snapshot.objects.filter(
-            pk=snapshot.pk, state=State.FETCHING, started_at=snapshot.started_at
-        ).update(lease_expires_at=None, **fields)
-    )
-    if not done:
+    if waiting is None:
         logger.warning(
             "snapshot %s: outcome %s discarded, the row is no longer this worker's claim "
             "(its lease expired and it was re-queued)",
             snapshot.pk,
             fields.get("state"),
         )
-    return done
-
-
-def _citations_pending(snapshot: Snapshot) -> bool:
-    return Citation.objects.filter(
-        _citations_waiting(snapshot.pk), source_id=snapshot.source_id
-    ).exists()
+    return waiting
 
 
 def citations_check(*, snapshot_id: int, source_id: int, text: str) -> None:
@@ -187,15 +152,22 @@ def snapshot_archive(
     with the outcome; a bigger one is handed to `snapshot_extract_text` (unless extract_later is
     off: then the caller extracts). Raises SnapshotRetry after putting the row back in the queue
     on a transient error."""
-    snapshot = _snapshot_claim(snapshot_id, timezone.now())
-    if snapshot is None:
+    now = timezone.now()
+    claimed = capture_sql.snapshot_claim(
+        snapshot_id=snapshot_id,
+        now=now,
+        due=now + timedelta(seconds=1),
+        lease_until=now + timedelta(seconds=leases.lease_seconds()),
+    )
+    if claimed is None:
         return Snapshot.objects.filter(pk=snapshot_id).first()
+    snapshot, citations_waiting = claimed
     with leases.held("snapshot", snapshot_id):
-        _capture(snapshot, resolver=resolver, extract_later=extract_later)
+        _capture(snapshot, citations_waiting, resolver=resolver, extract_later=extract_later)
     return snapshot
 
 
-def _capture(snapshot: Snapshot, *, resolver, extract_later: bool) -> None:
+def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_later) -> None:
     url = snapshot.source.url
 
     def finish(extracted=None, **fields) -> bool:
@@ -204,13 +176,13 @@ def _capture(snapshot: Snapshot, *, resolver, extract_later: bool) -> None:
             fields.update(title=extracted.title, text=extracted.text)
         # Without citations waiting (re-archiving, the benchmark) the outcome runs on its own:
         # BEGIN and COMMIT would cost as much as it does.
-        with transaction.atomic() if snapshot.citations_waiting else nullcontext():
-            done = _snapshot_outcome(snapshot, fields)
+        with transaction.atomic() if citations_waiting else nullcontext():
+            waiting = _snapshot_outcome(snapshot, fields)
+            done = waiting is not None
             if done and extracted is not None:
                 if extracted.title and not snapshot.source.title:
                     _source_title_set(snapshot.source_id, extracted.title)
-                # A citation saved while the page was fetching waits for this capture too.
-                if snapshot.citations_waiting or _citations_pending(snapshot):
+                if waiting:  # also a citation saved while the page was fetching
                     citations_check(
                         snapshot_id=snapshot.pk, source_id=snapshot.source_id, text=extracted.text
                     )
