@@ -1,4 +1,4 @@
-"""Thin Celery tasks: take ids, call one service, record outcomes on rows (see services.py).
+"""Thin Celery tasks: take ids, call one service, record outcomes on rows (see services/).
 
 All are acks_late with reject_on_worker_lost, so a worker that dies mid-task leaves the message
 to be redelivered; the services' conditional claims make redelivery harmless.
