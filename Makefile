@@ -52,9 +52,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py
+# Each script reports its measures through bench/summary.py's bench_result (see its docstring);
+# every script runs even if one misses a target, then one table sums them up.
+BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py bench/load.py
+BENCH_RESULTS := .data/bench-results.jsonl
 bench: install
-	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@mkdir -p .data && rm -f $(BENCH_RESULTS); ran=""; \
+	for script in $(BENCHMARKS); do echo "== $$script"; \
+		BENCH_RESULTS=$(BENCH_RESULTS) $(BIN)/python $$script; ran="$$ran $$script:$$?"; done; \
+	echo ""; echo "== summary"; $(BIN)/python bench/summary.py $(BENCH_RESULTS) $$ran
 
 # Retrain the check-worthiness model (writes apps/claims/extraction/weights.json; commit it).
 # TRAIN_EXTRA="a.jsonl b.jsonl" adds labelled sentences in the same format, e.g. from

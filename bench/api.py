@@ -199,6 +199,16 @@ def main() -> None:
     ):
         print(f"  {name:<30}: {rps:8.1f} req/s  {queries} queries/request  {size // 1024} KiB")
     print(f"  {'ratio API / raw':<30}: {ratio:.2f}x (target >= 0.5x) {verdict}")
+    from bench.summary import bench_result
+
+    bench_result(
+        measure="API article view vs raw view",
+        project=api_rps,
+        baseline=raw_rps,
+        target=">= 0.5x",
+        ok=ratio >= 0.5,
+        unit="req/s",
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 the capture bookkeeping may cost at most a fifth of the throughput).
 
     .venv/bin/python bench/archive.py [--urls 1000] [--concurrency 32] [--rounds 3]
+                                      [--fetch-processes 4 | 1,2,4]
 
 Serves small realistic news pages from a local server (~13 kB: menus, the article, related links,
 scripts; 10% of them answer after 1 s; `--pages tiny` uses the 1 kB test page instead), then:
@@ -24,6 +25,11 @@ scripts; 10% of them answer after 1 s; `--pages tiny` uses the 1 kB test page in
    fetch worker), then one 50 MB response; its RSS fresh, warm and at peak (VmHWM).
 
 All URLs share one host, so ARCHIVE_PER_HOST_CONCURRENCY is raised to C for the benchmark.
+
+With a list of process counts (`--fetch-processes 1,2,4`) the pipeline rounds run for each
+count in turn (C threads in all, split over that many processes) and a table prints the
+throughput per count; the target is judged on the last count. BENCH_DATABASE (default fc_bench)
+and BENCH_REDIS_URL (default redis://127.0.0.1:6379/9) say where the pipeline runs.
 """
 
 import argparse
@@ -40,9 +46,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DB_NAME = "fc_bench"
+DB_NAME = os.environ.get("BENCH_DATABASE", "fc_bench")
 PG = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/9"
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 FIFTY_MB = 50 * 1024 * 1024
 
 
@@ -50,7 +56,12 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--urls", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--fetch-processes", type=int, default=4)
+    parser.add_argument(
+        "--fetch-processes",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[4],
+        help="fetch worker processes, or a comma-separated list of counts to compare (1,2,4)",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="pipeline runs (default 3)")
     parser.add_argument(
         "--pages",
@@ -282,12 +293,19 @@ def main():
     env = configure(web.port, args.concurrency, str(tmp / "data"))
     slow_every = 10
     fast, slow = ("/news", "/news-slow") if args.pages == "news" else ("/html", "/slow")
-    rounds = [
-        [web.url(f"{slow if i % slow_every == 0 else fast}/r{n}-{i}") for i in range(args.urls)]
-        for n in range(args.rounds)
-    ]
+    rounds_of = {
+        processes: [
+            [
+                web.url(f"{slow if i % slow_every == 0 else fast}/r{n}-p{processes}-{i}")
+                for i in range(args.urls)
+            ]
+            for n in range(args.rounds)
+        ]
+        for processes in args.fetch_processes
+    }
+    rounds = rounds_of[args.fetch_processes[0]]
     if args.pages == "news":  # generated once, before any clock starts: the server caches them
-        for url in (url for urls in rounds for url in urls):
+        for url in (url for each in rounds_of.values() for urls in each for url in urls):
             news_html(url.rsplit("/", 1)[1])
     print(f"{args.urls} {args.pages} pages ({args.urls // slow_every} answer after 1 s), "
           f"concurrency {args.concurrency}, server {web.base}, {args.rounds} rounds")  # fmt: skip
@@ -309,44 +327,61 @@ def main():
     plains = [plain_run(rounds[0], args.concurrency, plain_dir)]
     print(f"plain script : {plains[0]:6.2f} s  {args.urls / plains[0]:7.1f} URLs/s")
 
-    # The same total concurrency, split over processes so fetching is not bound to one core's GIL.
-    threads = args.concurrency // args.fetch_processes
-    fetchers = [
-        start_worker(env, "fetch", "threads", threads, f"benchfetch{n}", tmp / f"fetch{n}.log")
-        for n in range(args.fetch_processes)
-    ]
-    extractor = start_worker(env, "default", "prefork", 2, "benchextract", tmp / "extract.log")
-    workers = [*fetchers, extractor]
-    ratios, checks, ok = [], [], True
-    try:
-        names = [f"benchfetch{n}" for n in range(args.fetch_processes)] + ["benchextract"]
-        wait_ping(current_app, names, workers)
-        warm_up(web, args.concurrency, slow)
-        for n, round_urls in enumerate(rounds):
-            load = os.getloadavg()[0]
-            pipeline, check = pipeline_run(round_urls)
-            plains.append(plain_run(round_urls, args.concurrency, plain_dir))
-            plain = (plains[-2] + plains[-1]) / 2
-            ratios.append(plain / pipeline)
-            print(f"pipeline {n + 1}   : {pipeline:6.2f} s  {args.urls / pipeline:7.1f} URLs/s "
-                  f"(load average {load:.1f} on {os.cpu_count()} CPUs)")  # fmt: skip
-            print(f"plain script : {plains[-1]:6.2f} s  {args.urls / plains[-1]:7.1f} URLs/s")
-            print(f"ratio {n + 1}      : {ratios[-1]:.2f}x (against the plain runs either side)")
-            checks.append(check)
-            ok = ok and (
-                check["states"] == {"archived": args.urls}
-                and check["with_text"] == args.urls
-                and check["sources"] == args.urls
-                and check["snapshots_per_source"] == [1]
-                and check["warc_files"] == args.urls
-            )
-        fetch_peak = max(rss_mb(proc.pid, "VmHWM:") for proc in fetchers)
-    finally:
-        for proc in workers:
-            proc.terminate()
-        for proc in workers:
-            proc.wait(timeout=30)
+    ratios, checks, ok, per_count, fetch_peak = [], [], True, [], 0.0
+    for processes in args.fetch_processes:
+        count_ratios, rates = [], []
+        # The same total concurrency, split over processes so fetching is not bound to one
+        # core's GIL.
+        threads = max(args.concurrency // processes, 1)
+        fetchers = [
+            start_worker(env, "fetch", "threads", threads, f"benchfetch{n}", tmp / f"fetch{n}.log")
+            for n in range(processes)
+        ]
+        extractor = start_worker(env, "default", "prefork", 2, "benchextract", tmp / "extract.log")
+        workers = [*fetchers, extractor]
+        print(f"-- {processes} fetch process(es) of {threads} threads")
+        try:
+            names = [f"benchfetch{n}" for n in range(processes)] + ["benchextract"]
+            wait_ping(current_app, names, workers)
+            warm_up(web, args.concurrency, slow)
+            for n, round_urls in enumerate(rounds_of[processes]):
+                load = os.getloadavg()[0]
+                pipeline, check = pipeline_run(round_urls)
+                plains.append(plain_run(round_urls, args.concurrency, plain_dir))
+                plain = (plains[-2] + plains[-1]) / 2
+                count_ratios.append(plain / pipeline)
+                rates.append((args.urls / pipeline, args.urls / plain))
+                print(f"pipeline {n + 1}   : {pipeline:6.2f} s  {args.urls / pipeline:7.1f} URLs/s "
+                      f"(load average {load:.1f} on {os.cpu_count()} CPUs)")  # fmt: skip
+                print(f"plain script : {plains[-1]:6.2f} s  {args.urls / plains[-1]:7.1f} URLs/s")
+                print(f"ratio {n + 1}      : {count_ratios[-1]:.2f}x "
+                      "(against the plain runs either side)")  # fmt: skip
+                checks.append(check)
+                ok = ok and (
+                    check["states"] == {"archived": args.urls}
+                    and check["with_text"] == args.urls
+                    and check["sources"] == args.urls
+                    and check["snapshots_per_source"] == [1]
+                    and check["warc_files"] == args.urls
+                )
+            fetch_peak = max([fetch_peak, *(rss_mb(proc.pid, "VmHWM:") for proc in fetchers)])
+        finally:
+            for proc in workers:
+                proc.terminate()
+            for proc in workers:
+                proc.wait(timeout=30)
+        ratios = count_ratios
+        per_count.append((
+            processes,
+            statistics.median(rate for rate, _ in rates),
+            statistics.median(rate for _, rate in rates),
+            statistics.median(count_ratios),
+        ))  # fmt: skip
     ratio = statistics.median(ratios)
+    if len(per_count) > 1:
+        print("fetch processes | pipeline URLs/s | plain URLs/s | ratio (medians)")
+        for processes, rate, plain_rate, count_ratio in per_count:
+            print(f"{processes:15d} | {rate:15.1f} | {plain_rate:12.1f} | {count_ratio:.2f}x")
     print(f"ratio        : {ratio:.2f}x the plain script's throughput, median of "
           f"{', '.join(f'{r:.2f}' for r in ratios)} (target >= 0.8x)")  # fmt: skip
     print(f"check        : {checks[-1]}")
@@ -357,6 +392,26 @@ def main():
     print(f"50 MB response: {outcome}; fetch worker RSS {fresh:.0f} MB fresh, {warm:.0f} MB "
           f"after 20 small pages, {peak:.0f} MB peak (target < 100 MB)")  # fmt: skip
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    from bench.summary import bench_result
+
+    last = per_count[-1]
+    bench_result(
+        measure=f"archive throughput, {last[0]} fetch processes (none lost: {ok})",
+        project=last[1],
+        baseline=last[2],
+        ratio=ratio,
+        target=">= 0.8x",
+        ok=ok and ratio >= 0.8,
+        unit="URLs/s",
+    )
+    bench_result(
+        measure="fetch worker peak RSS, 50 MB response",
+        project=peak,
+        baseline=None,
+        target="< 100 MB",
+        ok=peak < 100,
+        unit="MB",
+    )
     web.close()
     sys.exit(0 if ok and ratio >= 0.8 and peak < 100 else 1)
 

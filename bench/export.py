@@ -250,6 +250,25 @@ def main() -> int:
         f"{'ok' if ok_speed else 'MISSED'}; service peak RSS {service['rss_mb']:.0f} MB "
         f"(target < {TARGET_RSS_MB} MB): {'ok' if ok_rss else 'MISSED'}"
     )
+    from bench.summary import bench_result
+
+    rows = raw["lines"] - 1
+    bench_result(
+        measure="CSV export speed",
+        project=rows / service["seconds"],
+        baseline=rows / raw["seconds"],
+        target=f">= {TARGET_RATIO}x",
+        ok=ok_speed,
+        unit="rows/s",
+    )
+    bench_result(
+        measure="CSV export peak RSS",
+        project=service["rss_mb"],
+        baseline=None,
+        target=f"< {TARGET_RSS_MB} MB",
+        ok=ok_rss,
+        unit="MB",
+    )
     return 0 if ok_speed and ok_rss else 1
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import csp.constants
 from django.core.exceptions import ImproperlyConfigured
 
+from factcheck.archive_limits import archive_timeouts_check
 from factcheck.env import (
     env_bool,
     env_db,
@@ -163,11 +164,6 @@ ARCHIVE_TOTAL_TIMEOUT = env_float("ARCHIVE_TOTAL_TIMEOUT", 20.0, minimum=1.0)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
-if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
-    raise ImproperlyConfigured(
-        "CELERY_TASK_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT, or the broker "
-        "redelivers tasks that are still running"
-    )
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"  # the folders are made at start-up (factcheck/apps.py)
@@ -236,13 +232,17 @@ ARCHIVE_INLINE_EXTRACT_MAX_BYTES = env_int(
     "ARCHIVE_INLINE_EXTRACT_MAX_BYTES", 1024 * 1024, minimum=0
 )
 ARCHIVE_HEALTH_EVERY = CELERY_BEAT_SCHEDULE["check-source-health"]["schedule"]
-if ARCHIVE_STUCK_AFTER <= CELERY_TASK_TIME_LIMIT:
-    raise ImproperlyConfigured(
-        "ARCHIVE_STUCK_AFTER must be longer than CELERY_TASK_TIME_LIMIT, or captures that are "
-        "still running get re-queued"
-    )
-if ARCHIVE_RETRY_MAX_DELAY >= CELERY_VISIBILITY_TIMEOUT:
-    raise ImproperlyConfigured("ARCHIVE_RETRY_MAX_DELAY must be below CELERY_VISIBILITY_TIMEOUT")
+ARCHIVE_LEASE_SECONDS = env_float("ARCHIVE_LEASE_SECONDS", 30.0, minimum=2.0)
+ARCHIVE_EXTRACT_SECONDS = env_float("ARCHIVE_EXTRACT_SECONDS", 30.0, minimum=1.0)
+archive_timeouts_check(
+    total_timeout=ARCHIVE_TOTAL_TIMEOUT,
+    extract_seconds=ARCHIVE_EXTRACT_SECONDS,
+    lease_seconds=ARCHIVE_LEASE_SECONDS,
+    stuck_after=ARCHIVE_STUCK_AFTER,
+    retry_max_delay=ARCHIVE_RETRY_MAX_DELAY,
+    task_time_limit=CELERY_TASK_TIME_LIMIT,
+    visibility_timeout=CELERY_VISIBILITY_TIMEOUT,
+)
 
 # History is an audit trail: states change only through services, never by reverting a row.
 SIMPLE_HISTORY_REVERT_DISABLED = True

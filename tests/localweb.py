@@ -27,6 +27,12 @@ Fixed routes:
   /huge?bytes=N&length=1  N bytes of HTML-ish filler, with Content-Length (length=0: without)
   /gzip-bomb              100 MB of zeros gzip-compressed to ~100 kB
   /changing               a page whose text changes on every request
+  /hold/<seconds>/<slug>  a small article page after a pause of <seconds> (a slow site)
+  /hold-first/<s>/<slug>  the same, but only the first request for the slug pauses
+
+Counters the server keeps (server-side, so tests count bytes and connections, not seconds):
+`sent[path]` body bytes written for a path, `finished` paths whose handler has returned,
+`active` / `max_active` requests in progress at once (`max_active_reset()` starts a new count).
 """
 
 import functools
@@ -158,6 +164,10 @@ class LocalWeb:
         self.hits: dict[str, int] = defaultdict(int)
         self.user_agents: list[str] = []
         self.connections = 0
+        self.sent: dict[str, int] = defaultdict(int)
+        self.finished: set[str] = set()
+        self.active = 0
+        self.max_active = 0
         self._lock = threading.Lock()
         self._bomb: bytes | None = None
         handler = type("Handler", (_Handler,), {"web": self})
@@ -191,6 +201,14 @@ class LocalWeb:
         with self._lock:
             self.hits[path] += 1
             return self.hits[path]
+
+    def max_active_reset(self) -> None:
+        with self._lock:
+            self.max_active = self.active
+
+    def _count(self, path: str, sent: int) -> None:
+        with self._lock:
+            self.sent[path] += sent
 
     def gzip_bomb(self) -> bytes:
         with self._lock:
@@ -241,6 +259,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, b"", headers={"Location": location})
 
     def do_GET(self):
+        with self.web._lock:
+            self.web.active += 1
+            self.web.max_active = max(self.web.max_active, self.web.active)
+        try:
+            self._get()
+        finally:
+            with self.web._lock:
+                self.web.active -= 1
+                self.web.finished.add(urlsplit(self.path).path)
+
+    def _get(self):
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
         self.web.user_agents.append(self.headers.get("User-Agent", ""))
@@ -287,6 +316,13 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._huge(size, query.get("length", ["1"])[0] == "1")
             if head == "gzip-bomb":
                 return self._send(200, self.web.gzip_bomb(), headers={"Content-Encoding": "gzip"})
+            if head == "hold-first":
+                if self.web.hit(f"hold-first:{segments[2]}") == 1:
+                    time.sleep(float(segments[1]))
+                return self._send(200, article_html(segments[2]))
+            if head == "hold":
+                time.sleep(float(segments[1]))
+                return self._send(200, article_html(segments[2] if len(segments) > 2 else "x"))
             if head == "changing":
                 return self._send(200, article_html(f"version {count}", "Changing page"))
             return self._send(404, b"not found", "text/plain")
@@ -301,6 +337,7 @@ class _Handler(BaseHTTPRequestHandler):
         for _ in range(120):
             self.wfile.write(b"x")
             self.wfile.flush()
+            self.web._count("/drip", 1)
             time.sleep(0.5)
 
     def _huge(self, size: int, with_length: bool):
@@ -318,6 +355,7 @@ class _Handler(BaseHTTPRequestHandler):
             piece = block[: size - sent]
             self.wfile.write(piece)
             sent += len(piece)
+            self.web._count("/huge", len(piece))
 
 
 _shared: LocalWeb | None = None

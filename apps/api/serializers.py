@@ -14,6 +14,7 @@ from apps.api.strict import (
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, CitationStance
+from apps.sources.selectors import citation_archive_status, snapshot_status
 from apps.verdicts.models import Rating, Verdict
 
 
@@ -85,6 +86,9 @@ class CitationSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="source.title")
     added_by = UsernameField()
     snapshot = StaffSnapshotSerializer(allow_null=True)
+    archive = serializers.SerializerMethodField(
+        help_text='Where archiving stands, e.g. "queued, will be archived when the queue is back".'
+    )
 
     class Meta:
         model = Citation
@@ -98,9 +102,19 @@ class CitationSerializer(serializers.ModelSerializer):
             "note",
             "added_by",
             "snapshot",
+            "archive",
             "excerpt_found",
             "created_at",
         ]
+
+    def get_archive(self, citation: Citation) -> str:
+        """The capture it was checked against; for a citation just added (context
+        `with_active`), also the capture under way, one query more."""
+        if citation.snapshot_id:
+            return snapshot_status(citation.snapshot)
+        if self.context.get("with_active"):
+            return citation_archive_status(citation)
+        return "waiting for a capture"
 
 
 # --- verdicts ------------------------------------------------------------------------------

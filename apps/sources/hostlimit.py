@@ -1,12 +1,16 @@
 """At most ARCHIVE_PER_HOST_CONCURRENCY fetches to one host at a time, across every worker.
 
 The slots live in a Redis sorted set per host (member = holder token, score = start time), taken
-and released atomically by a Lua script; a holder that dies is forgotten after its lease expires.
+and released atomically by a Lua script. The holder's lease is renewed every few seconds while
+it fetches (apps.sources.leases); a holder that dies stops renewing and its slot counts as free
+once ARCHIVE_LEASE_SECONDS have passed, so a replacement worker is not locked out for the length
+of a whole capture.
 Without Redis (a laptop on the filesystem broker, or Redis down) the limit falls back to a
 semaphore in this process, so archiving degrades to "polite per worker" instead of stopping.
 """
 
 import logging
+import math
 import random
 import threading
 import time
@@ -15,6 +19,8 @@ from contextlib import contextmanager, suppress
 
 import redis
 from django.conf import settings
+
+from apps.sources import leases
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +63,21 @@ def _redis():
     return _client, _script
 
 
-def _lease() -> float:
-    return settings.ARCHIVE_TOTAL_TIMEOUT + 30.0
+def _slots_renew(held: list[tuple[str, str]]) -> None:
+    """Move the held slots' start times to now (XX: a slot that already expired is not
+    taken back behind the others' backs)."""
+    client, _ = _redis()
+    if client is None:
+        return
+    now, lease = time.time(), leases.lease_seconds()
+    with client.pipeline(transaction=False) as pipe:
+        for key, token in held:
+            pipe.zadd(key, {token: now}, xx=True)
+            pipe.expire(key, math.ceil(lease))
+        pipe.execute()
+
+
+leases.renewer("host-slot", _slots_renew)
 
 
 @contextmanager
@@ -87,7 +106,7 @@ def host_slot(host: str, *, wait: float | None = None):
     token = uuid.uuid4().hex
     give_up = time.monotonic() + wait
     try:
-        while not script(keys=[key], args=[time.time(), limit, _lease(), token]):
+        while not script(keys=[key], args=[time.time(), limit, leases.lease_seconds(), token]):
             if time.monotonic() >= give_up:
                 raise HostBusy(host)
             time.sleep(0.02 + random.random() * 0.08)
@@ -97,7 +116,8 @@ def host_slot(host: str, *, wait: float | None = None):
             yield
         return
     try:
-        yield
+        with leases.held("host-slot", (key, token)):
+            yield
     finally:
         with suppress(redis.RedisError):  # if Redis is gone, the lease expires on its own
             client.zrem(key, token)

@@ -72,6 +72,20 @@ class Snapshot(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a fetch message for this row was last handed to the broker (empty: "
+        "never, e.g. the broker was down; the sweep sends it).",
+    )
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="While fetching: the worker renews this lease; once it has passed, the worker "
+        "is presumed dead and the sweep re-queues the row.",
+    )
     fetched_at = models.DateTimeField(null=True, blank=True)
     retry_at = models.DateTimeField(null=True, blank=True)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -73,3 +73,21 @@ def sources_with_latest_state() -> QuerySet[Source]:
         latest_state=Subquery(latest.values("state")[:1]),
         latest_reason=Subquery(latest.values("reason")[:1]),
     )
+
+
+QUEUE_DOWN = "queued, will be archived when the queue is back"
+
+
+def snapshot_status(snapshot: Snapshot) -> str:
+    """A capture's state in the reviewer's words; a queued row whose message the broker never
+    took (it was down) says it will be archived when the queue is back."""
+    if snapshot.state == Snapshot.State.QUEUED and snapshot.sent_at is None:
+        return QUEUE_DOWN
+    return snapshot.get_state_display().lower()
+
+
+def citation_archive_status(citation: Citation) -> str:
+    """Where the archiving of a citation's source stands: its checked capture, else the active
+    one, else "not archived"."""
+    snapshot = citation.snapshot or snapshot_active(source=citation.source)
+    return snapshot_status(snapshot) if snapshot else "not archived"

@@ -1,4 +1,4 @@
-"""Thin Celery tasks: take ids, call one service, record outcomes on rows (see services.py).
+"""Thin Celery tasks: take ids, call one service, record outcomes on rows (see services/).
 
 All are acks_late with reject_on_worker_lost, so a worker that dies mid-task leaves the message
 to be redelivered; the services' conditional claims make redelivery harmless.
@@ -6,7 +6,7 @@ to be redelivered; the services' conditional claims make redelivery harmless.
 
 from celery import shared_task
 from celery.signals import task_prerun
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from apps.sources import services
 
@@ -30,6 +30,11 @@ def snapshot_fetch(self, snapshot_id: int) -> None:
         services.snapshot_archive(snapshot_id=snapshot_id)
     except services.SnapshotRetry as exc:
         raise self.retry(countdown=exc.delay) from None
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away (a restart, a failover): worth retrying. A claim that was made
+        # keeps its row until its lease expires, then the sweep re-queues it.
+        delay = services.retry_delay(attempt=min(self.request.retries + 1, 6))
+        raise self.retry(exc=exc, countdown=delay, max_retries=20) from None
 
 
 @shared_task(**TASK_OPTIONS)

@@ -4,6 +4,7 @@ health and importing, through the public services and selectors."""
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
@@ -103,6 +104,39 @@ def test_duplicate_citation_is_refused(reviewer):
         )
 
 
+def test_source_errors_are_domain_errors_of_the_right_kind(reviewer):
+    """The API and the admin handle the kinds: a bad URL is bad input (400), a second,
+    different citation of the same source is a conflict (409); both carry `.message`."""
+    from factcheck.errors import BadInput, Conflict, DomainError
+
+    with pytest.raises(BadInput) as bad:
+        services.citation_add(claim=ClaimFactory(), url="ftp://x.org/", stance="context", by=None)
+    assert isinstance(bad.value, DomainError) and bad.value.http_status == 400
+    assert bad.value.message
+    claim = ClaimFactory()
+    services.citation_add(claim=claim, url="https://example.org/k", stance="supports", by=None)
+    with pytest.raises(Conflict) as conflict:
+        services.citation_add(claim=claim, url="https://example.org/k", stance="refutes", by=None)
+    assert isinstance(conflict.value, CitationError) and conflict.value.http_status == 409
+    assert conflict.value.message == "This claim already cites that source."
+
+
+def test_the_same_citation_sent_again_is_not_refused(reviewer, django_capture_on_commit_callbacks):
+    """A client retrying after a lost answer gets the citation it made, and nothing is queued
+    twice."""
+    claim = ClaimFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = services.citation_add(
+            claim=claim, url="https://example.org/r", stance="supports", excerpt="x", by=reviewer
+        )
+        again = services.citation_add(
+            claim=claim, url="https://example.org/r", stance="supports", excerpt="x", by=reviewer
+        )
+    assert again.pk == first.pk
+    assert len(callbacks) == 1
+    assert Citation.objects.filter(claim=claim).count() == 1
+
+
 def test_unknown_stance_is_refused(reviewer):
     with pytest.raises(CitationError, match="Unknown stance"):
         services.citation_add(
@@ -132,11 +166,17 @@ def test_stale_snapshot_queues_a_new_capture(reviewer, settings):
     assert old.source.snapshots.filter(state="queued").count() == 1
 
 
-def test_snapshot_request_is_idempotent():
+def test_snapshot_request_is_idempotent(django_capture_on_commit_callbacks):
+    """A second request while one is active returns it and sends nothing; the database itself
+    refuses a second active snapshot, whatever path tries to insert one."""
     source = SourceFactory()
-    first = services.snapshot_request(source=source)
-    assert services.snapshot_request(source=source, force=True) == first
-    assert source.snapshots.count() == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = services.snapshot_request(source=source)
+        again = services.snapshot_request(source=source, force=True)
+    assert again.pk == first.pk and again.state == "queued"
+    assert len(callbacks) == 1, "one fetch message for one capture"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Snapshot.objects.create(source=source)
 
 
 # --- Archiving in-process ----------------------------------------------------------------------
@@ -179,16 +219,15 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
 ):
     """A page under the inline limit is archived and extracted in one task: title, text, the
     source's title and the waiting citation are stored with the outcome, no extraction task is
-    queued, and the capture costs one statement to claim it and one for the outcome (which also
-    says whether citations wait and, on PostgreSQL, sets the source's title), then the
-    citation."""
+    queued. Statements: the claim (which also says whether citations wait), then in one
+    transaction the outcome, the source's title and the citation with its history."""
     url = localweb_allowed.url("/html/inline")
     citation = services.citation_add(
         claim=ClaimFactory(), url=url, stance="supports", excerpt="4.2 percent", by=reviewer
     )
     snapshot = Snapshot.objects.get()
-    # claim; savepoint, outcome with the source's title, citations + history, release
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(7):
+    # claim; savepoint, outcome, source title, citations + update + history, release
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(8):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert callbacks == []
     assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
@@ -203,11 +242,12 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
 def test_capture_without_waiting_citations_skips_the_transaction(
     localweb_allowed, django_assert_num_queries
 ):
-    """A re-archive (no citation waits for it) records its outcome and the source's title in one
-    statement, after the one that claims it; a title the source already has is kept."""
+    """A re-archive (no citation waits for it) runs without BEGIN/COMMIT: the claim, the outcome
+    (which also sees a citation saved during the fetch) and the source's title if it has none;
+    a title the source already has is kept (and costs no statement)."""
     source = SourceFactory(url=localweb_allowed.url("/news/plain-capture"), title="")
     snapshot = services.snapshot_request(source=source, enqueue=False)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert snapshot.state == "archived" and snapshot.text
     assert Source.objects.get(pk=source.pk).title == snapshot.title != ""
@@ -374,17 +414,23 @@ def test_retry_delay_grows_with_jitter(settings):
 
 
 def test_stuck_rows_are_requeued_or_failed(settings, django_capture_on_commit_callbacks):
+    """Rows whose lease expired go back to the queue (or fail, attempts used up); a queued row
+    whose message was sent long ago and that no worker has picked up since is sent again."""
     settings.ARCHIVE_MAX_ATTEMPTS = 3
-    long_ago = timezone.now() - timedelta(seconds=settings.ARCHIVE_STUCK_AFTER + 5)
+    now = timezone.now()
+    long_ago = now - timedelta(seconds=settings.ARCHIVE_STUCK_AFTER + 5)
+    expired = now - timedelta(seconds=1)
     fetching = SnapshotFactory(
-        state="fetching", sha256="", warc="", fetched_at=None, attempts=1, started_at=long_ago
-    )
+        state="fetching", sha256="", warc="", fetched_at=None, attempts=1, started_at=now,
+        lease_expires_at=expired,
+    )  # fmt: skip
     exhausted = SnapshotFactory(
-        state="fetching", sha256="", warc="", fetched_at=None, attempts=3, started_at=long_ago
-    )
-    lost = SnapshotFactory(state="queued", sha256="", warc="", fetched_at=None)
+        state="fetching", sha256="", warc="", fetched_at=None, attempts=3, started_at=now,
+        lease_expires_at=expired,
+    )  # fmt: skip
+    lost = SnapshotFactory(state="queued", sha256="", warc="", fetched_at=None, sent_at=long_ago)
     Snapshot.objects.filter(pk=lost.pk).update(queued_at=long_ago)
-    recent = SnapshotFactory(state="queued", sha256="", warc="", fetched_at=None)
+    recent = SnapshotFactory(state="queued", sha256="", warc="", fetched_at=None, sent_at=now)
     with django_capture_on_commit_callbacks() as callbacks:
         assert services.snapshots_requeue_stuck() == 2
     assert len(callbacks) == 2
@@ -393,8 +439,8 @@ def test_stuck_rows_are_requeued_or_failed(settings, django_capture_on_commit_ca
     assert fetching.state == "queued"
     assert exhausted.state == "failed"
     assert exhausted.reason.startswith("worker lost")
-    assert lost.state == "queued" and lost.retry_at is not None
-    assert recent.retry_at is None
+    assert lost.state == "queued" and lost.sent_at > long_ago
+    assert recent.sent_at == now
 
 
 # --- Link health -------------------------------------------------------------------------------

@@ -113,7 +113,8 @@ class ClaimViewSet(ApiMixin, ConditionalGetMixin, mixins.ListModelMixin, viewset
             citation = citation_add(claim=claim, by=request.user, **form.validated_data)
         except SourceError as exc:
             raise Refused(str(exc)) from exc
-        return Response(CitationSerializer(citation).data, status=status.HTTP_201_CREATED)
+        data = CitationSerializer(citation, context={"with_active": True}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ClaimReviewFeedView(ApiMixin, ConditionalGetMixin, GenericAPIView):

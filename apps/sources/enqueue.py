@@ -1,0 +1,55 @@
+"""Sending the sources' tasks once the transaction that made their rows commits.
+
+The row is the job's truth and the message only a nudge, so a broker that is down must not turn a
+saved citation into an error: a failed send is logged, the snapshot's `sent_at` is cleared, and
+the sweep (`snapshots_requeue_stuck`) sends it when the broker is back.
+"""
+
+import logging
+
+import redis
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from apps.sources import tasks
+from apps.sources.models import Snapshot
+
+logger = logging.getLogger(__name__)
+
+BROKER_ERRORS = (OperationalError, redis.RedisError, ConnectionError, OSError)
+
+
+def fetch_send(snapshot_id: int) -> bool:
+    """Send the fetch task now; False (and the row marked unsent) if the broker refused it."""
+    try:
+        tasks.snapshot_fetch.delay(snapshot_id)
+    except BROKER_ERRORS as exc:
+        logger.warning(
+            "broker unavailable (%s): snapshot %s stays queued; the sweep sends it later",
+            exc,
+            snapshot_id,
+        )
+        Snapshot.objects.filter(pk=snapshot_id, state=Snapshot.State.QUEUED).update(sent_at=None)
+        return False
+    return True
+
+
+def fetch_on_commit(snapshot_id: int) -> None:
+    transaction.on_commit(lambda: fetch_send(snapshot_id))
+
+
+def extract_on_commit(snapshot_id: int) -> None:
+    """Hand a big snapshot's extraction to the CPU queue. If the broker is down the snapshot keeps
+    its capture without text; `snapshot_extract` can be run again at any time."""
+    transaction.on_commit(lambda: _send(tasks.snapshot_extract_text, snapshot_id))
+
+
+def health_on_commit(source_id: int) -> None:
+    transaction.on_commit(lambda: _send(tasks.source_check_health, source_id))
+
+
+def _send(task, object_id: int) -> None:
+    try:
+        task.delay(object_id)
+    except BROKER_ERRORS as exc:
+        logger.warning("broker unavailable (%s): %s(%s) not sent", exc, task.name, object_id)

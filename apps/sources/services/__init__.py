@@ -1,0 +1,52 @@
+"""The sources' writes, one module per job; callers import them from here.
+
+- sources: the errors and the URL -> Source lookup every job starts from;
+- citations: citing a source for a claim;
+- capture: archiving (queue, claim, fetch, outcome, the capture's lease);
+- sweep: re-queueing what a dead worker or the broker lost;
+- health: link health of archived sources;
+- pages: fetching a page's text for importing an article (no rows written).
+"""
+
+from apps.sources.services.capture import (
+    SnapshotRetry,
+    citations_check,
+    inline_extract_limit,
+    retry_delay,
+    snapshot_archive,
+    snapshot_archive_now,
+    snapshot_extract,
+    snapshot_request,
+)
+from apps.sources.services.citations import citation_add, citation_update
+from apps.sources.services.health import source_check_health, sources_check_health
+from apps.sources.services.pages import FetchedPage, url_fetch_text
+from apps.sources.services.sources import (
+    CitationError,
+    CitationExists,
+    SourceError,
+    source_get_or_create,
+)
+from apps.sources.services.sweep import snapshots_requeue_stuck
+
+__all__ = [
+    "CitationError",
+    "CitationExists",
+    "FetchedPage",
+    "SnapshotRetry",
+    "SourceError",
+    "citation_add",
+    "citation_update",
+    "citations_check",
+    "inline_extract_limit",
+    "retry_delay",
+    "snapshot_archive",
+    "snapshot_archive_now",
+    "snapshot_extract",
+    "snapshot_request",
+    "snapshots_requeue_stuck",
+    "source_check_health",
+    "source_get_or_create",
+    "sources_check_health",
+    "url_fetch_text",
+]

@@ -1,0 +1,75 @@
+"""The sweep (beat, every ARCHIVE_REQUEUE_EVERY): take back what a dead worker or the broker lost,
+and nothing that is merely slow or waiting."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from apps.sources.enqueue import fetch_on_commit
+from apps.sources.models import Snapshot
+
+State = Snapshot.State
+
+
+def snapshots_requeue_stuck() -> int:
+    """Put back in the queue what a dead worker or the broker lost; returns how many tasks
+    were sent.
+
+    - Fetching rows whose lease expired (their worker stopped renewing it: it died) go back to
+      queued, or to failed once their attempts are used up. A running capture renews its lease,
+      however long it waits for a host slot or a slow server, so it is never taken back.
+    - Queued rows never sent (the broker was down when they were saved) are sent now.
+    - Queued rows due for longer than ARCHIVE_STUCK_AFTER whose message was sent that long ago
+      are sent again, but only if their message must have been lost: the workers have since
+      claimed a row sent after it (the queue is first in, first out), or no worker has claimed
+      anything in that time. Rows merely waiting behind a backlog are left alone, and a row is
+      sent again at most once per ARCHIVE_STUCK_AFTER.
+    """
+    now = timezone.now()
+    stuck_after = settings.ARCHIVE_STUCK_AFTER
+    cutoff = now - timedelta(seconds=stuck_after)
+    to_send: list[int] = []
+    expired = Snapshot.objects.filter(state=State.FETCHING).filter(
+        Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, started_at__lt=cutoff)
+    )
+    for pk, started_at, attempts in expired.values_list("pk", "started_at", "attempts"):
+        row = Snapshot.objects.filter(pk=pk, state=State.FETCHING, started_at=started_at)
+        if attempts >= settings.ARCHIVE_MAX_ATTEMPTS:
+            row.update(
+                state=State.FAILED,
+                reason=f"worker lost: its lease expired (gave up after {attempts} attempts)",
+                fetched_at=now,
+                lease_expires_at=None,
+            )
+        elif row.update(
+            state=State.QUEUED,
+            retry_at=now,
+            sent_at=now,
+            lease_expires_at=None,
+            reason="re-queued: worker lost (its lease expired)",
+        ):
+            to_send.append(pk)
+    queued = Snapshot.objects.filter(state=State.QUEUED)
+    for pk in queued.filter(sent_at__isnull=True).values_list("pk", flat=True):
+        if Snapshot.objects.filter(pk=pk, state=State.QUEUED, sent_at__isnull=True).update(
+            sent_at=now
+        ):
+            to_send.append(pk)
+    # The newest message a worker has taken since the cutoff: every message sent before it
+    # has been delivered, so a row sent before it and still queued lost its message.
+    taken = Snapshot.objects.exclude(state=State.QUEUED).filter(
+        started_at__gte=cutoff, sent_at__isnull=False
+    )
+    frontier = taken.aggregate(last=Max("sent_at"))["last"]
+    overdue = queued.annotate(due=Coalesce("retry_at", "queued_at")).filter(
+        due__lt=cutoff, sent_at__lt=frontier or cutoff
+    )
+    for pk, sent_at in overdue.values_list("pk", "sent_at"):
+        if Snapshot.objects.filter(pk=pk, state=State.QUEUED, sent_at=sent_at).update(sent_at=now):
+            to_send.append(pk)
+    for pk in to_send:
+        fetch_on_commit(pk)
+    return len(to_send)
