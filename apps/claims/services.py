@@ -14,8 +14,8 @@ from apps.claims.extraction import (
     MAX_CLAIM_CHARS,
     ExtractedClaim,
     Extraction,
-    checkworthiness,  # the scorer extraction uses, wherever its module lives
     extract,
+    scoring,
 )
 from apps.claims.models import Claim
 from apps.claims.selectors import article_model, verdict_model
@@ -280,7 +280,7 @@ def claim_add(*, article, start: int, end: int, by) -> Claim:
                 f"#{taken.pk} “{taken}” ({taken.get_status_display().lower()})."
             )
         text = article.body[start:end]
-        assessment = checkworthiness.assess(text)
+        assessment = scoring.assess(text)
         claim = Claim(
             article=article,
             text=text,

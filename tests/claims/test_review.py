@@ -48,11 +48,11 @@ def test_a_reviewer_makes_a_skipped_sentence_a_claim(article, reviewer):
 
 
 def test_the_scorer_still_scores_an_added_claim(article, reviewer):
-    from apps.claims.extraction import checkworthiness
+    from apps.claims.extraction import scoring
 
     start, end = span(SKIPPED)
     claim = claim_add(article=article, start=start, end=end, by=reviewer)
-    assessment = checkworthiness.assess(SKIPPED)
+    assessment = scoring.assess(SKIPPED)
     assert (claim.score, claim.kind) == (assessment.score, assessment.kind)
 
 
