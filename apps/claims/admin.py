@@ -6,6 +6,7 @@ the page shown, and the unfiltered table is never counted.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
@@ -26,6 +27,12 @@ from apps.sources.forms import CitationForm
 from apps.sources.models import Citation, Snapshot
 from apps.sources.selectors import citations_for_claims, citations_with_archive_state
 from apps.verdicts.models import Verdict
+from apps.verdicts.priorchecks_admin import prior_checks_panel
+from apps.verdicts.priorlinks import (
+    claims_with_prior_checks,
+    prior_best_for_claims,
+    prior_matches_for_claims,
+)
 from factcheck.errors import DomainError
 
 ARCHIVE_BADGE_COLOURS = {
@@ -92,6 +99,24 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PriorCheckFilter(admin.SimpleListFilter):
+    """Claims that may repeat one already checked here or elsewhere (rejected matches aside)."""
+
+    title = "prior checks"
+    parameter_name = "prior"
+
+    def lookups(self, request, model_admin):
+        return [("possible", "Possibly already checked"), ("repeat", "Likely repeat")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "possible":
+                return claims_with_prior_checks(queryset, minimum=settings.PRIOR_CHECK_SUGGEST)
+            case "repeat":
+                return claims_with_prior_checks(queryset, minimum=settings.PRIOR_CHECK_FLAG)
+        return queryset
+
+
 class ClaimChangeList(ChangeList):
     """Fetch the page's citations (with archive state) and live verdicts in one query each."""
 
@@ -106,9 +131,11 @@ class ClaimChangeList(ChangeList):
             .exclude(state=Verdict.State.RETRACTED)
             .only("pk", "claim_id", "state")
         }
+        prior = prior_best_for_claims(ids)
         for claim in claims:
             claim.page_citations = citations.get(claim.pk, [])
             claim.page_verdict = verdicts.get(claim.pk)
+            claim.page_prior = prior.get(claim.pk)
         self.result_list = claims
 
 
@@ -178,10 +205,12 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "sources",
         "archive_status",
         "verdict_state",
+        "prior_check",
         "status",
     ]
     list_filter = [
         QueueFilter,
+        PriorCheckFilter,
         "status",
         "origin",
         "kind",
@@ -204,6 +233,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "origin",
         "status",
         "assignee",
+        "prior_checks",
         "verdict_panel",
         "created_at",
         "updated_at",
@@ -294,7 +324,22 @@ class ClaimAdmin(SimpleHistoryAdmin):
         verdict = getattr(obj, "page_verdict", None)
         return verdict.get_state_display() if verdict else "—"
 
+    @admin.display(description="Prior check")
+    def prior_check(self, obj: Claim) -> str:
+        best = getattr(obj, "page_prior", None)
+        if best is None:
+            return ""
+        if best >= settings.PRIOR_CHECK_FLAG:
+            return format_html('<strong class="prior-flag">{}</strong>', "likely repeat")
+        return "possibly already checked"
+
     # --- claim page ---------------------------------------------------------------------
+
+    @admin.display(description="Possibly already checked")
+    def prior_checks(self, obj: Claim) -> str:
+        back = reverse("admin:claims_claim_change", args=[obj.pk])
+        matches = prior_matches_for_claims([obj.pk]).get(obj.pk, [])
+        return prior_checks_panel(matches, back=back, flag=settings.PRIOR_CHECK_FLAG)
 
     @admin.display(description="Claim in its paragraph")
     def in_context(self, obj: Claim) -> str:

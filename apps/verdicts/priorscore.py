@@ -21,7 +21,10 @@ _STOPWORD_LIST = """a about above after again all also am an and any are as at b
     than that the their them then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your yet per
     cent percent every year years last new now just one"""
-STOPWORDS = frozenset(_STOPWORD_LIST.split())
+# Units of a number belong to the number ("£1.2bn" is 1,200,000,000), not to the words.
+_NUMBER_WORD_LIST = "thousand million billion trillion bn mn tn m k b"
+NUMBER_WORDS = frozenset(_NUMBER_WORD_LIST.split())
+STOPWORDS = frozenset(_STOPWORD_LIST.split()) | NUMBER_WORDS
 
 # Words a rewording swaps for each other; mapped to one form before comparing.
 SYNONYMS = {
@@ -107,6 +110,10 @@ def _stem(word: str) -> str:
     return word
 
 
+def _shown(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
 def _numbers(text: str) -> set[str]:
     found = set()
     for match in NUMBER.finditer(text):
@@ -114,13 +121,12 @@ def _numbers(text: str) -> set[str]:
         value = float(whole.replace(",", "") + fraction)
         unit = unit.lower().replace(" ", "")
         if unit in ("%", "percent"):
-            found.add(f"{value:g}%")
+            found.add(f"{_shown(value)}%")
             continue
-        value *= _SCALE.get(unit, 1)
-        found.add(f"{value:g}")
+        found.add(_shown(value * _SCALE.get(unit, 1)))
     for match in WORD_NUMBER.finditer(text):
         value = _WORD_NUMBERS[match.group(1).lower()]
-        found.add(f"{value * _SCALE.get((match.group(2) or '').lower(), 1):g}")
+        found.add(_shown(value * _SCALE.get((match.group(2) or "").lower(), 1)))
     return found
 
 
