@@ -28,13 +28,15 @@ def prior_matches_open() -> QuerySet[PriorCheckMatch]:
     ).filter(Q(external__isnull=False) | live)
 
 
-def prior_matches_for_claims(claim_ids) -> dict[int, list[PriorCheckMatch]]:
-    """Staff view: each claim's open matches, best first, each with `prior_verdict` (the earlier
-    claim's live verdict and rating) or its external fact-check. Three queries for any number
-    of claims."""
+def prior_matches_for_claims(
+    claim_ids, *, decided: bool = False
+) -> dict[int, list[PriorCheckMatch]]:
+    """Staff view: each claim's open matches (with `decided`, every decided one too), best
+    first, each with `prior_verdict` (the earlier claim's live verdict and rating) or its
+    external fact-check. Two queries for any number of claims."""
+    shown = PriorCheckMatch.objects.all() if decided else prior_matches_open()
     matches = (
-        prior_matches_open()
-        .filter(claim_id__in=list(claim_ids))
+        shown.filter(claim_id__in=list(claim_ids))
         .select_related("external", "prior_claim__article", "decided_by")
         .prefetch_related(
             Prefetch(

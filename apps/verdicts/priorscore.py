@@ -111,7 +111,9 @@ def _stem(word: str) -> str:
 
 
 def _shown(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+    if not float(value).is_integer():
+        return f"{value:g}"
+    return f"{int(value):,}" if value >= 10_000 else str(int(value))  # 2016 is a year
 
 
 def _numbers(text: str) -> set[str]:
