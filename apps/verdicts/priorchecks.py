@@ -15,12 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils import timezone
@@ -32,7 +27,14 @@ from factcheck.errors import Conflict, NotPermitted, Refused
 
 CHECKED_STATES = (Verdict.State.PUBLISHED, Verdict.State.CORRECTED)
 CANDIDATES = 20  # per source and per search method, before scoring
-PORTABLE_SCAN = 500  # rows the SQLite fallback scores at most, per source
+SEARCH_TERMS = 4  # words of the claim the full-text search looks for, longest first
+PORTABLE_SCAN = 500
+# pg_trgm's `%` threshold for the trigram half of the search (its default, 0.3, lets the index
+# hand back most of an archive of similar sentences); the labelled rewordings are all above it.
+TRIGRAM_THRESHOLD = 0.45
+# Claims are searched without the "has a published verdict" join (a hash join over every
+# verdict), this many at most per method, then the checked ones kept.
+CLAIM_SCAN = 100  # rows the SQLite fallback scores at most, per source
 _TERM = re.compile(r"[a-z0-9]+")
 
 # The reviewer's decisions: action -> (from state, to state, button label).
@@ -65,22 +67,34 @@ def _search_terms(text: str) -> list[str]:
 
 
 def _postgres(queryset, field: str, text: str, limit: int) -> list[tuple[int, str]]:
-    similar = (
-        queryset.filter(TrigramSimilar(F(field), Value(text)))
-        .annotate(similarity=TrigramSimilarity(field, text))
-        .order_by("-similarity", "pk")
-        .values_list("pk", field)[:limit]
-    )
-    found = dict(similar)
-    terms = _search_terms(text)
-    if terms:
-        query = SearchQuery(" | ".join(terms), search_type="raw", config="english")
-        vector = SearchVector(field, config="english")
+    """Rows whose text is trigram-similar to `text` (the `%` operator, over the GIN trigram
+    index) or shares at least two of its longest words (full-text search, over the GIN
+    tsvector index); each set ordered by trigram similarity, `limit` of each."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # `%` compares with this setting; the ORM cannot set it. Local to the transaction.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                [str(TRIGRAM_THRESHOLD)],
+            )
+        similar = (
+            queryset.filter(TrigramSimilar(F(field), Value(text)))
+            .annotate(similarity=TrigramSimilarity(field, text))
+            .order_by("-similarity", "pk")
+            .values_list("pk", field)[:limit]
+        )
+        found = dict(similar)
+    # At least two of the claim's longest (most telling) words, as (a & b) | (a & c) | ...:
+    # one shared common word ("crime") would match a good part of the archive.
+    terms = sorted(_search_terms(text), key=len, reverse=True)[:SEARCH_TERMS]
+    if len(terms) >= 2:
+        pairs = " | ".join(f"({a} & {b})" for i, a in enumerate(terms) for b in terms[i + 1 :])
+        query = SearchQuery(pairs, search_type="raw", config="english")
         ranked = (
-            queryset.annotate(document=vector)
+            queryset.annotate(document=SearchVector(field, config="english"))
             .filter(document=query)
-            .annotate(rank=SearchRank(vector, query, cover_density=True))
-            .order_by("-rank", "pk")
+            .annotate(similarity=TrigramSimilarity(field, text))
+            .order_by("-similarity", "pk")
             .values_list("pk", field)[:limit]
         )
         for pk, value in ranked:
