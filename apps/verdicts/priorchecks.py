@@ -67,9 +67,25 @@ def _search_terms(text: str) -> list[str]:
 
 
 def _postgres(queryset, field: str, text: str, limit: int) -> list[tuple[int, str]]:
-    """Rows whose text is trigram-similar to `text` (the `%` operator, over the GIN trigram
-    index) or shares at least two of its longest words (full-text search, over the GIN
-    tsvector index); each set ordered by trigram similarity, `limit` of each."""
+    """Rows that share at least two of the claim's longest words (full-text search over the
+    GIN tsvector index), ranked by trigram similarity to it; when none do (a short claim, a
+    misspelt one), rows that are trigram-similar to it (pg_trgm's `%` over the GIN trigram
+    index). Full-text search comes first because it is the cheap one: in an archive of similar
+    sentences the trigram index hands back a large part of the table to recheck."""
+    # (a & b) | (a & c) | ...: one shared common word ("crime") would match too much.
+    terms = sorted(_search_terms(text), key=len, reverse=True)[:SEARCH_TERMS]
+    if len(terms) >= 2:
+        pairs = " | ".join(f"({a} & {b})" for i, a in enumerate(terms) for b in terms[i + 1 :])
+        query = SearchQuery(pairs, search_type="raw", config="english")
+        found = list(
+            queryset.annotate(document=SearchVector(field, config="english"))
+            .filter(document=query)
+            .annotate(similarity=TrigramSimilarity(field, text))
+            .order_by("-similarity", "pk")
+            .values_list("pk", field)[:limit]
+        )
+        if found:
+            return found
     with transaction.atomic():
         with connection.cursor() as cursor:
             # `%` compares with this setting; the ORM cannot set it. Local to the transaction.
@@ -77,29 +93,12 @@ def _postgres(queryset, field: str, text: str, limit: int) -> list[tuple[int, st
                 "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                 [str(TRIGRAM_THRESHOLD)],
             )
-        similar = (
+        return list(
             queryset.filter(TrigramSimilar(F(field), Value(text)))
             .annotate(similarity=TrigramSimilarity(field, text))
             .order_by("-similarity", "pk")
             .values_list("pk", field)[:limit]
         )
-        found = dict(similar)
-    # At least two of the claim's longest (most telling) words, as (a & b) | (a & c) | ...:
-    # one shared common word ("crime") would match a good part of the archive.
-    terms = sorted(_search_terms(text), key=len, reverse=True)[:SEARCH_TERMS]
-    if len(terms) >= 2:
-        pairs = " | ".join(f"({a} & {b})" for i, a in enumerate(terms) for b in terms[i + 1 :])
-        query = SearchQuery(pairs, search_type="raw", config="english")
-        ranked = (
-            queryset.annotate(document=SearchVector(field, config="english"))
-            .filter(document=query)
-            .annotate(similarity=TrigramSimilarity(field, text))
-            .order_by("-similarity", "pk")
-            .values_list("pk", field)[:limit]
-        )
-        for pk, value in ranked:
-            found.setdefault(pk, value)
-    return list(found.items())
 
 
 def _portable(queryset, field: str, text: str, limit: int) -> list[tuple[int, str]]:

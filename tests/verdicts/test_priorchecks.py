@@ -191,3 +191,19 @@ def test_database_keeps_one_match_per_pair():
     PriorCheckMatch.objects.create(claim=claim, external=external, score=0.5)
     with pytest.raises(IntegrityError), transaction.atomic():
         PriorCheckMatch.objects.create(claim=claim, external=external, score=0.7)
+
+
+@pytest.mark.django_db
+def test_postgres_search_falls_back_to_trigrams_for_misspelt_claims(reviewer, editor):
+    """No two words in common for full-text search, but close in characters: pg_trgm's `%`
+    over its GIN index finds it."""
+    prior = checked("Vaccines cause autism in young children.", reviewer, editor)
+    checked("The moon landings were filmed in a studio.", reviewer, editor)
+    found = priorchecks._postgres(
+        priorchecks.checked_claims(), "text", "Vacines causes autizm in yung childrn.", 20
+    )
+    assert [pk for pk, _text in found] == [prior.pk]
+    words = priorchecks._postgres(
+        priorchecks.checked_claims(), "text", "Studio landings: the moon was filmed.", 20
+    )
+    assert len(words) == 1 and words[0][0] != prior.pk
