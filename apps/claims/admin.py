@@ -27,12 +27,12 @@ from apps.sources.forms import CitationForm
 from apps.sources.models import Citation, Snapshot
 from apps.sources.selectors import citations_for_claims, citations_with_archive_state
 from apps.verdicts.models import Verdict
-from apps.verdicts.priorchecks_admin import prior_checks_panel
 from apps.verdicts.priorlinks import (
     claims_with_prior_checks,
     prior_best_for_claims,
     prior_matches_for_claims,
 )
+from apps.verdicts.priorpanel import prior_checks_panel
 from factcheck.errors import DomainError
 
 ARCHIVE_BADGE_COLOURS = {
