@@ -1,7 +1,8 @@
 """Benchmark: prior-check candidates for a claim among 50,000 checked claims, and the quality of
 "already checked" at each threshold with those claims in the way.
 
-    .venv/bin/python bench/evidence_prior.py [--claims 50000] [--queries 200] [--skip-sqlite]
+    .venv/bin/python bench/evidence_prior.py [--claims 50000] [--queries 200]
+        [--skip-sqlite] [--skip-postgres]
 
 Builds (once) its own PostgreSQL database, fc_bench_prior (BENCH_DATABASE_URL to change it), and
 a SQLite file in a temporary folder, each holding the same generated checked claims (published
@@ -370,6 +371,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--child", choices=["postgres", "sqlite"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -379,7 +381,7 @@ def main() -> None:
         print(json.dumps(child(args.child, args.claims, args.queries)))
         return
 
-    results = [run_child("postgres", args)]
+    results = [] if args.skip_postgres else [run_child("postgres", args)]
     if not args.skip_sqlite:
         results.append(run_child("sqlite", args))
     failed = False

@@ -102,14 +102,19 @@ def _postgres(queryset, field: str, text: str, limit: int) -> list[tuple[int, st
 
 
 def _portable(queryset, field: str, text: str, limit: int) -> list[tuple[int, str]]:
-    """SQLite has no trigram index: keep the rows that contain one of the claim's rarest-looking
-    (longest) words, newest first and at most PORTABLE_SCAN, and let the scorer rank them."""
-    terms = sorted(_search_terms(text), key=len, reverse=True)[:4]
+    """SQLite has no trigram or tsvector index: keep the rows that contain two of the claim's
+    four longest words (one, for a one-word claim), newest first and at most `limit`, and let
+    the scorer rank them. Two words, as on PostgreSQL, keep a common one from filling the scan."""
+    terms = sorted(_search_terms(text), key=len, reverse=True)[:SEARCH_TERMS]
     if not terms:
         return []
+    contains = [Q(**{f"{field}__icontains": term}) for term in terms]
     condition = Q()
-    for term in terms:
-        condition |= Q(**{f"{field}__icontains": term})
+    if len(contains) == 1:
+        condition = contains[0]
+    for i, first in enumerate(contains):
+        for second in contains[i + 1 :]:
+            condition |= first & second
     return list(queryset.filter(condition).order_by("-pk").values_list("pk", field)[:limit])
 
 
