@@ -249,6 +249,15 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Claims, publishing -------------------------------------------------------------------
 CLAIM_THRESHOLD = env_float("CLAIM_THRESHOLD", 0.5, minimum=0.0)
+# Prior checks: a match at or above SUGGEST is shown as "possibly already checked"; at or above
+# FLAG the claim is flagged as a likely repeat in the queue.
+PRIOR_CHECK_SUGGEST = env_float("PRIOR_CHECK_SUGGEST", 0.4, minimum=0.0)
+PRIOR_CHECK_FLAG = env_float("PRIOR_CHECK_FLAG", 0.6, minimum=0.0)
+if not 0 < PRIOR_CHECK_SUGGEST <= PRIOR_CHECK_FLAG <= 1:
+    raise ImproperlyConfigured(
+        "Prior-check thresholds must satisfy 0 < PRIOR_CHECK_SUGGEST <= PRIOR_CHECK_FLAG <= 1 "
+        f"(got {PRIOR_CHECK_SUGGEST} and {PRIOR_CHECK_FLAG})."
+    )
 ORGANIZATION_NAME = env_str("ORGANIZATION_NAME", "Fact-check Workbench Demo")
 ORGANIZATION_URL = env_str("ORGANIZATION_URL", "https://example.org/")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

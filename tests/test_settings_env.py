@@ -40,6 +40,9 @@ def test_secret_key_required_without_debug():
         ("ARCHIVE_ALLOWED_PORTS", "80,http", "must be a comma-separated list of integers"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' must be"),
         ("CELERY_TASK_TIME_LIMIT", "7200", "must be below CELERY_VISIBILITY_TIMEOUT"),
+        ("PRIOR_CHECK_FLAG", "0.2", "0 < PRIOR_CHECK_SUGGEST <= PRIOR_CHECK_FLAG <= 1"),
+        ("PRIOR_CHECK_FLAG", "1.5", "0 < PRIOR_CHECK_SUGGEST <= PRIOR_CHECK_FLAG <= 1"),
+        ("PRIOR_CHECK_SUGGEST", "0", "0 < PRIOR_CHECK_SUGGEST <= PRIOR_CHECK_FLAG <= 1"),
     ],
 )
 def test_malformed_values_fail_with_a_clear_message(name, value, message):

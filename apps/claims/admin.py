@@ -6,6 +6,7 @@ the page shown, and the unfiltered table is never counted.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
@@ -19,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.claims import extensions
 from apps.claims.explanation import contribution_rows
 from apps.claims.models import Claim
 from apps.claims.selectors import verdict_model
@@ -91,6 +93,27 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PriorCheckFilter(admin.SimpleListFilter):
+    """Claims that may repeat one already checked here or elsewhere (rejected matches aside)."""
+
+    title = "prior checks"
+    parameter_name = "prior"
+
+    def lookups(self, request, model_admin):
+        return [("possible", "Possibly already checked"), ("repeat", "Likely repeat")]
+
+    def queryset(self, request, queryset):
+        hooks = extensions.prior_checks
+        if hooks is None:
+            return queryset
+        match self.value():
+            case "possible":
+                return hooks.claims_with(queryset, minimum=settings.PRIOR_CHECK_SUGGEST)
+            case "repeat":
+                return hooks.claims_with(queryset, minimum=settings.PRIOR_CHECK_FLAG)
+        return queryset
+
+
 class ClaimChangeList(ChangeList):
     """Fetch the page's citations (with archive state) and live verdicts in one query each."""
 
@@ -105,9 +128,12 @@ class ClaimChangeList(ChangeList):
                 "pk", "claim_id", "state"
             )
         }
+        hooks = extensions.prior_checks
+        prior = hooks.best_for_claims(ids) if hooks else {}
         for claim in claims:
             claim.page_citations = citations.get(claim.pk, [])
             claim.page_verdict = verdicts.get(claim.pk)
+            claim.page_prior = prior.get(claim.pk)
         self.result_list = claims
 
 
@@ -177,10 +203,12 @@ class ClaimAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
         "sources",
         "archive_status",
         "verdict_state",
+        "prior_check",
         "status",
     ]
     list_filter = [
         QueueFilter,
+        PriorCheckFilter,
         "status",
         "origin",
         "kind",
@@ -203,6 +231,7 @@ class ClaimAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
         "origin",
         "status",
         "assignee",
+        "prior_checks",
         "verdict_panel",
         "created_at",
         "updated_at",
@@ -293,7 +322,25 @@ class ClaimAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
         verdict = getattr(obj, "page_verdict", None)
         return verdict.get_state_display() if verdict else "—"
 
+    @admin.display(description="Prior check")
+    def prior_check(self, obj: Claim) -> str:
+        best = getattr(obj, "page_prior", None)
+        if best is None:
+            return ""
+        if best >= settings.PRIOR_CHECK_FLAG:
+            return format_html('<strong class="prior-flag">{}</strong>', "likely repeat")
+        return "possibly already checked"
+
     # --- claim page ---------------------------------------------------------------------
+
+    @admin.display(description="Possibly already checked")
+    def prior_checks(self, obj: Claim) -> str:
+        back = reverse("admin:claims_claim_change", args=[obj.pk])
+        hooks = extensions.prior_checks
+        if hooks is None:
+            return "—"
+        matches = hooks.matches_for_claims([obj.pk]).get(obj.pk, [])
+        return hooks.panel(matches, back=back, flag=settings.PRIOR_CHECK_FLAG)
 
     @admin.display(description="Claim in its paragraph")
     def in_context(self, obj: Claim) -> str:

@@ -18,6 +18,7 @@ from apps.claims.extraction import (
     scoring,
 )
 from apps.claims.models import Claim
+from apps.claims.priorchecks import prior_checks_enqueue
 from apps.claims.selectors import article_model, verdict_model
 from factcheck.errors import BadInput, Conflict, NotFound, NotPermitted, Refused
 
@@ -48,6 +49,7 @@ def claims_create(*, article, extraction: Extraction, by=None) -> list[Claim]:
     claims = [_claim_from(article, found) for found in extraction.claims]
     if claims:
         claims = bulk_create_with_history(claims, Claim, default_user=by)
+    prior_checks_enqueue(claim_ids=[claim.pk for claim in claims])
     return claims
 
 
@@ -141,6 +143,7 @@ def claims_extract(*, article, threshold: float | None = None, by=None) -> Reext
         if to_create:
             bulk_create_with_history(to_create, Claim, default_user=by)
         Article.objects.filter(pk=article.pk).update(extracted_at=timezone.now())
+        prior_checks_enqueue(claim_ids=[c.pk for c in to_create] + sorted(matched))
     return ReextractionResult(added=len(to_create), kept=len(matched), stale=stale)
 
 

@@ -223,3 +223,6 @@ class ClaimSetVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from apps.verdicts import priorchecks_admin  # noqa: E402, F401  (registers the prior-check admin)

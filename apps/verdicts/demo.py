@@ -23,6 +23,7 @@ from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
 from apps.verdicts.models import Rating, Verdict
+from apps.verdicts.priorchecks import prior_checks_match
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from apps.verdicts.scale import rating_scale_seed
 from factcheck.errors import DomainError, Refused
@@ -36,6 +37,13 @@ DEMO_USERS = [
     ("editor2", "editor2-demo-pass", EDITORS, False),
     ("admin", "admin-demo-pass", None, True),
 ]
+# A follow-up piece that repeats a claim the demo article's published verdict already checked,
+# so the claim page and the queue show a prior check.
+FOLLOWUP = {
+    "file": "demo-followup-2016.txt",
+    "title": "Kurdish gains leave Moscow watching from the sidelines",
+    "repeat_contains": "the Syrian Kurds took by storm the fortified city of Manbij",
+}
 OFFLINE_OVERRIDE = (
     "Demo data: the cited page was read by the reviewer; the archive copy may be missing when "
     "the workbench runs without internet access."
@@ -54,6 +62,7 @@ class DemoResult:
     citations_added: int = 0
     verdicts_added: int = 0
     reviewer_decisions: int = 0
+    prior_matches: int = 0
     missing_claims: list[str] = field(default_factory=list)
 
 
@@ -172,7 +181,25 @@ def demo_load() -> DemoResult:
             if _verdict_to_state(claim, item["verdict"], by_name):
                 result.verdicts_added += 1
         _reviewer_decisions(article, spec.get("review", {}), by_name["reviewer"], result)
+        _followup_repeat(by_name["reviewer"], result)
     return result
+
+
+def _followup_repeat(reviewer, result: DemoResult) -> None:
+    """Import the follow-up article and match its claims now (a worker would do it after the
+    commit too; matching is idempotent), so one of them shows the published Manbij verdict."""
+    try:
+        body = (SEEDS / FOLLOWUP["file"]).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DemoError(f"cannot read the demo seeds in {SEEDS}: {exc}") from None
+    followup, _created = article_import(
+        body=body, title=FOLLOWUP["title"], origin=Article.Origin.FILE, by=reviewer
+    )
+    if _claim_for(followup, FOLLOWUP["repeat_contains"]) is None:
+        result.missing_claims.append(FOLLOWUP["repeat_contains"])
+    result.prior_matches = prior_checks_match(
+        claim_ids=list(followup.claims.values_list("pk", flat=True))
+    )
 
 
 def _reviewer_decisions(article: Article, plan: dict, reviewer, result: DemoResult) -> None:

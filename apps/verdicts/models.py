@@ -195,3 +195,98 @@ class ClaimSetVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} v{self.number}"
+
+
+class ExternalFactCheck(models.Model):
+    """A fact-check published by another organisation, imported from its ClaimReview markup, so a
+    claim it already settled is recognised here as a prior check."""
+
+    url = models.URLField(max_length=2000, unique=True, help_text="The review's own address.")
+    claim_text = models.TextField()
+    rating = models.CharField(max_length=200, blank=True, help_text="Its rating's alternateName.")
+    rating_value = models.FloatField(null=True, blank=True)
+    best_rating = models.FloatField(null=True, blank=True)
+    worst_rating = models.FloatField(null=True, blank=True)
+    organization = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(claim_text=""), name="factcheck_has_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization or 'External'}: {self.claim_text[:60]}"
+
+
+class PriorCheckState(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class PriorCheckMatch(models.Model):
+    """A claim that may have been checked before: either another claim with a published verdict
+    or an imported external fact-check. A reviewer's decision is kept, so a rejected match is
+    never suggested again and a confirmed one stays linked."""
+
+    State = PriorCheckState
+
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="prior_matches"
+    )
+    prior_claim = models.ForeignKey(
+        "claims.Claim", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    external = models.ForeignKey(
+        ExternalFactCheck, null=True, blank=True, on_delete=models.CASCADE, related_name="matches"
+    )
+    score = models.FloatField(help_text="How alike the two claims are, 0 to 1.")
+    reasons = models.JSONField(default=dict, blank=True, help_text="Why they were matched.")
+    state = models.CharField(
+        max_length=16, choices=PriorCheckState.choices, default=PriorCheckState.SUGGESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim_id", "-score"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=PriorCheckState.values), name="priorcheck_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(prior_claim__isnull=True, external__isnull=False)
+                | models.Q(prior_claim__isnull=False, external__isnull=True),
+                name="priorcheck_one_target",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(prior_claim=models.F("claim")), name="priorcheck_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0) & models.Q(score__lte=1),
+                name="priorcheck_score_0_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state=PriorCheckState.SUGGESTED)
+                | models.Q(decided_at__isnull=False),
+                name="priorcheck_decided_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "prior_claim"], name="priorcheck_unique_claim"
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "external"], name="priorcheck_unique_external"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-score"], name="priorcheck_state_score")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} ~ {self.prior_claim_id or self.external_id} ({self.state})"

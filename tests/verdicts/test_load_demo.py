@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot, Source
-from apps.verdicts.models import ClaimSetVersion, Verdict
+from apps.verdicts.models import ClaimSetVersion, PriorCheckMatch, Verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
     assert "Imported: 'Russia looks for a role" in out
     assert "reviewer-demo-pass" in out and "editor-demo-pass" in out and "admin-demo-pass" in out
 
-    article = Article.objects.get()
+    article = Article.objects.get(title__startswith="Russia looks for a role")
     assert article.claims.count() >= 10
     assert {v.state for v in Verdict.objects.all()} == set(Verdict.State.values)
     assert Citation.objects.count() == 8
@@ -44,6 +44,10 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
     rejected = article.claims.get(status=Claim.Status.NOT_CHECKWORTHY)
     assert "Russia is looking for ways to remain involved" in rejected.text
     assert "2 reviewer decisions added" in out
+    repeat = PriorCheckMatch.objects.get(claim__text__contains="Kurds took by storm")
+    assert repeat.prior_claim.article == article and repeat.score >= settings.PRIOR_CHECK_FLAG
+    assert repeat.prior_claim.verdicts.get().state == Verdict.State.PUBLISHED
+    assert "prior check(s) found" in out
 
     before = counts()
     out = load(capsys)

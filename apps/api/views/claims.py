@@ -16,11 +16,13 @@ from apps.api.permissions import role_required
 from apps.api.schema import ClaimOut, ClaimReviewFeedOut, ClaimReviewOut
 from apps.api.serializers import CitationCreateSerializer, CitationSerializer
 from apps.api.views.base import ApiMixin, ConditionalGetMixin, JSONLDRenderer
+from apps.api.views.priorchecks import ClaimDetailOut, PriorChecksMixin
 from apps.claims.models import Claim
 from apps.sources.models import Citation
 from apps.verdicts.claimreview import claim_review, claim_review_feed
 from apps.verdicts.claimsets import claims_payload
 from apps.verdicts.models import Verdict
+from apps.verdicts.priorlinks import prior_links_public
 from apps.verdicts.selectors import (
     claim_reviewable_verdict,
     claims_published_annotated,
@@ -45,7 +47,13 @@ def claim_items(claims) -> list[dict]:
     return items
 
 
-class ClaimViewSet(ApiMixin, ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ClaimViewSet(
+    PriorChecksMixin,
+    ApiMixin,
+    ConditionalGetMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Claims with a public verdict: published, corrected, or retracted (shown as retracted)."""
 
     filterset_class = ClaimFilter
@@ -61,10 +69,12 @@ class ClaimViewSet(ApiMixin, ConditionalGetMixin, mixins.ListModelMixin, viewset
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(claim_items(page))
 
-    @extend_schema(responses=ClaimOut, filters=False)
+    @extend_schema(responses=ClaimDetailOut, filters=False)
     def retrieve(self, request, pk=None):
         claim = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(claim_items([claim])[0])
+        item = claim_items([claim])[0]
+        item["prior_checks"] = prior_links_public([claim.pk]).get(claim.pk, [])
+        return Response(item)
 
     @extend_schema(responses=ClaimReviewOut, filters=False)
     @action(

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             f"({result.citations_added} citations, {result.verdicts_added} verdicts and "
             f"{result.reviewer_decisions} reviewer decisions added)."
         )
+        if result.prior_matches:
+            self.stdout.write(
+                f"The follow-up article repeats a checked claim: {result.prior_matches} "
+                "prior check(s) found (filter the claims queue by 'Likely repeat')."
+            )
         for fragment in result.missing_claims:
             self.stderr.write(f"warning: no claim found for {fragment!r} in the demo article")
         self.stdout.write("Demo logins (user / password):")
