@@ -36,6 +36,7 @@ from apps.sources.fetch import (
 from apps.sources.hostlimit import HostBusy, host_slot
 from apps.sources.models import Citation, Snapshot, Source
 from apps.sources.normalize import BadURL, url_domain, url_normalise
+from apps.sources.passages import passages_index
 from apps.sources.warc import warc_read_payload, warc_write
 
 logger = logging.getLogger(__name__)
@@ -302,7 +303,9 @@ def _snapshot_outcome(
 def _citations_check(*, snapshot_id: int, source_id: int, text: str, pending: bool | None = None):
     """Check the excerpts of the citations made against this snapshot (or still waiting for one)
     against its text, in a transaction of their own unless the caller has one; `pending` says
-    whether any such citation exists, when the caller knows."""
+    whether any such citation exists, when the caller knows. Every stored text goes through
+    here, so this is also where the capture's passages are indexed for evidence search."""
+    passages_index(snapshot_id=snapshot_id, source_id=source_id, text=text)
     waiting = Q(snapshot__isnull=True) | Q(snapshot_id=snapshot_id)
     if pending is None:
         pending = Citation.objects.filter(waiting, source_id=source_id).exists()
