@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.claims.evidence_admin import EvidenceAdminMixin, excerpt_links_html
 from apps.claims.explanation import contribution_rows
 from apps.claims.models import Claim
 from apps.claims.services import ClaimError, claim_decide, claims_assign, claims_set_status
@@ -154,7 +155,7 @@ class CitationInline(admin.StackedInline):
         text = "found" if obj.excerpt_found else "NOT found"
         if obj.excerpt_still_found is False:
             text += " — source changed since it was cited: excerpt no longer present"
-        return text
+        return format_html("{}{}", text, excerpt_links_html(obj))
 
 
 class AssignForm(forms.Form):
@@ -168,7 +169,7 @@ class AssignForm(forms.Form):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(EvidenceAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "short_text",
         "article_title",
@@ -205,6 +206,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "status",
         "assignee",
         "verdict_panel",
+        "evidence_panel",
         "created_at",
         "updated_at",
     ]
