@@ -105,8 +105,15 @@ def claim_evidence(*, claim, per_group: int = PER_GROUP) -> Evidence:
         suggestion.already_cited = passage.source_id in claim_sources
         ranked.append(suggestion)
     ranked.sort(key=lambda s: (-s.score, s.passage.pk))
-    chosen = [s for s in ranked if s.group == "cited"][:per_group]
-    chosen += [s for s in ranked if s.group == "archive"][:per_group]
+    # Passages overlap (each sentence with its neighbours): one per capture, its best.
+    seen_snapshots: set[int] = set()
+    best_per_capture = []
+    for suggestion in ranked:
+        if suggestion.passage.snapshot_id not in seen_snapshots:
+            seen_snapshots.add(suggestion.passage.snapshot_id)
+            best_per_capture.append(suggestion)
+    chosen = [s for s in best_per_capture if s.group == "cited"][:per_group]
+    chosen += [s for s in best_per_capture if s.group == "archive"][:per_group]
     return Evidence(chosen)
 
 
