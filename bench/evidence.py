@@ -34,8 +34,8 @@ DB_NAME = "fc_bench_evidence"
 
 PLACES = ["Lisbon", "Porto", "Madrid", "Lyon", "Dresden", "Nairobi", "Oslo", "Leeds", "Quito",
           "Manila", "Kyiv", "Athens", "Berlin", "Osaka", "Lagos", "Warsaw"]  # fmt: skip
-ORGS = ["the statistics office", "the health ministry", "the central bank", "the city council",
-        "the labour ministry", "Eurostat", "the transport authority", "the audit office"]  # fmt: skip
+ORGS = ["the statistics office", "the health ministry", "the central bank", "the council",
+        "the labour ministry", "Eurostat", "the transport board", "the audit office"]  # fmt: skip
 MONTHS = ["January", "March", "April", "June", "July", "October", "November"]
 TEMPLATES = [
     "Unemployment in {place} fell to {pct} percent in {month} {year}, {org} said.",

@@ -22,6 +22,7 @@ from apps.claims.services import claim_add, claim_decide
 from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
+from apps.verdicts.demo_pages import demo_pages_archive
 from apps.verdicts.models import Rating, Verdict
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from apps.verdicts.scale import rating_scale_seed
@@ -54,6 +55,7 @@ class DemoResult:
     citations_added: int = 0
     verdicts_added: int = 0
     reviewer_decisions: int = 0
+    pages_archived: int = 0
     missing_claims: list[str] = field(default_factory=list)
 
 
@@ -172,6 +174,9 @@ def demo_load() -> DemoResult:
             if _verdict_to_state(claim, item["verdict"], by_name):
                 result.verdicts_added += 1
         _reviewer_decisions(article, spec.get("review", {}), by_name["reviewer"], result)
+    # After the commit: the capture pipeline writes its rows in transactions of its own.
+    result.pages_archived, problems = demo_pages_archive()
+    result.missing_claims.extend(f"source page not archived: {p}" for p in problems)
     return result
 
 

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb}: {article.title!r} with {article.claims.count()} claims "
             f"({result.citations_added} citations, {result.verdicts_added} verdicts and "
-            f"{result.reviewer_decisions} reviewer decisions added)."
+            f"{result.reviewer_decisions} reviewer decisions added; "
+            f"{result.pages_archived} demo source pages archived for evidence suggestions)."
         )
         for fragment in result.missing_claims:
             self.stderr.write(f"warning: no claim found for {fragment!r} in the demo article")
