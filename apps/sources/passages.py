@@ -150,9 +150,42 @@ def passages_search(
     return _search_sqlite(words, source_ids, limit)
 
 
+# A lexeme in more than this share of passages (by the planner's statistics) does not select
+# candidates on its own: ranking every passage that says "percent" is what made searches slow.
+COMMON_SHARE = 0.01
+_RARITY_SQL = """
+SELECT t.lexeme, f.freq FROM unnest(to_tsvector('english', %s)) AS t
+LEFT JOIN (
+    SELECT unnest(most_common_elems::text::text[]) AS lexeme,
+           unnest(most_common_elem_freqs) AS freq
+    FROM pg_stats WHERE tablename = %s AND attname = 'search'
+) AS f USING (lexeme)
+"""
+
+
+def _selective(words: list[str]) -> str | None:
+    """The claim's lexemes that are not common in the archive, as a tsquery (in the 'simple'
+    configuration: they are stemmed already); None when all are rare or statistics are missing
+    (then the full query selects too)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RARITY_SQL, [" ".join(words), Passage._meta.db_table])
+        rows = cursor.fetchall()
+    rare = [lexeme for lexeme, share in rows if share is None or share <= COMMON_SHARE]
+    if not rare or len(rare) == len(rows):
+        return None
+    return " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in rare)
+
+
 def _search_postgresql(words, source_ids, limit):
     query = SearchQuery(" | ".join(words), search_type="raw", config="english")
-    found = Passage.objects.filter(search=query)
+    selective = _selective(words) if source_ids is None else None
+    if selective:
+        # Candidates hold at least one uncommon word of the claim; all words count in the rank.
+        found = Passage.objects.filter(
+            search=SearchQuery(selective, search_type="raw", config="simple")
+        )
+    else:
+        found = Passage.objects.filter(search=query)
     if source_ids is not None:
         found = found.filter(source_id__in=source_ids)
     found = found.annotate(rank=SearchRank(F("search"), query, cover_density=True))

@@ -160,11 +160,13 @@ def test_api_query_count_does_not_grow(sources, reviewer, django_assert_num_quer
         if n % 3 == 0:
             CitationFactory(claim=sibling, source=snapshot.source, snapshot=snapshot)
     client = api_for(reviewer)
-    # session user + permissions (2), claim, cited sources, search in them, search in all,
-    # passages with their sources
-    with django_assert_num_queries(7):
+    # session user + permissions (2), claim, cited sources, search in them, how common the
+    # claim's words are, search in all, passages with their sources
+    with django_assert_num_queries(8):
         response = client.get(f"/api/v1/claims/{claim.pk}/evidence/")
-    assert len(response.json()["suggestions"]) == 10
+    cited = len(range(0, sources, 3))
+    groups = [s["group"] for s in response.json()["suggestions"]]
+    assert groups == ["cited"] * min(5, cited) + ["archive"] * min(5, sources - cited)
 
 
 # --- Citing a passage --------------------------------------------------------------------------
