@@ -49,7 +49,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py
+BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py bench/evidence.py
 bench: install
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
