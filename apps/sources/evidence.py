@@ -22,7 +22,9 @@ from apps.sources.passages import passages_search
 from factcheck.errors import NotFound, Refused
 
 PER_GROUP = 5
-CANDIDATES = 40
+# Candidates re-ranked per group: the full-text rank alone often puts a passage with the same
+# words and another number or place first.
+CANDIDATES = 100
 # Weights of the re-rank (sum of the positive ones is 1): the first-stage rank, relative to the
 # best candidate, and the shares of the claim's words, numbers, dates and names found.
 WEIGHTS = {

@@ -60,6 +60,8 @@ def passage_spans(text: str) -> list[PassageSpan]:
         lo, hi = sentences[first][0], sentences[last][1]
         if hi - lo > MAX_PASSAGE_CHARS:
             lo, hi = max(lo, start - 200), min(hi, max(end, start + MAX_PASSAGE_CHARS - 200))
+        if spans and (spans[-1].start, spans[-1].end) == (lo, hi):
+            continue  # a two-sentence paragraph: both sentences' passages are the same text
         spans.append(PassageSpan(len(spans), lo, hi))
     return spans
 
@@ -165,15 +167,19 @@ LEFT JOIN (
 
 def _selective(words: list[str]) -> str | None:
     """The claim's lexemes that are not common in the archive, as a tsquery (in the 'simple'
-    configuration: they are stemmed already); None when all are rare or statistics are missing
-    (then the full query selects too)."""
+    configuration: they are stemmed already), or its two least common together when all are
+    common; None when all are rare or statistics are missing (then the full query selects)."""
     with connection.cursor() as cursor:
         cursor.execute(_RARITY_SQL, [" ".join(words), Passage._meta.db_table])
         rows = cursor.fetchall()
     rare = [lexeme for lexeme, share in rows if share is None or share <= COMMON_SHARE]
-    if not rare or len(rare) == len(rows):
+    if len(rare) == len(rows):
         return None
-    return " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in rare)
+    quoted = ["'" + lexeme.replace("'", "''") + "'" for lexeme in rare]
+    if not quoted:  # every word is common: passages with the two least common
+        rarest = sorted(rows, key=lambda row: row[1])[:2]
+        return " & ".join("'" + lexeme.replace("'", "''") + "'" for lexeme, _ in rarest)
+    return " | ".join(quoted)
 
 
 def _search_postgresql(words, source_ids, limit):
