@@ -26,6 +26,12 @@ def test_cite_a_suggested_passage(page, live_server, reviewer, shoot):
     suggestion = page.locator(".evidence-suggestion").first
     assert "6.1 percent" in suggestion.locator("mark.ev-number").first.inner_text()
     shoot(page, "evidence-suggestions")
+    # Enter in a field of the claim form saves it, as on any admin page: it does not cite.
+    page.locator("input[name$='-url']").first.press("Enter")
+    page.wait_for_url("**/admin/claims/claim/")
+    assert not Citation.objects.exists()
+    page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
+    suggestion = page.locator(".evidence-suggestion").first
     suggestion.get_by_role("button", name="Cite this passage: supports").click()
     page.wait_for_selector(".messagelist .success")
     assert "Cited" in page.locator(".messagelist").inner_text()
