@@ -54,7 +54,7 @@ format: install
 
 # Each script reports its measures through bench/summary.py's bench_result (see its docstring);
 # every script runs even if one misses a target, then one table sums them up.
-BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py bench/load.py bench/evidence_prior.py
+BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py bench/load.py bench/evidence_prior.py bench/evidence.py
 BENCH_RESULTS := .data/bench-results.jsonl
 bench: install
 	@mkdir -p .data && rm -f $(BENCH_RESULTS); ran=""; \

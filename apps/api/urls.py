@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from apps.api.views.articles import ArticleViewSet
 from apps.api.views.base import not_found
 from apps.api.views.claims import ClaimReviewFeedView, ClaimViewSet
+from apps.api.views.evidence import ClaimEvidenceView
 from apps.api.views.snapshots import SnapshotWarcView
 from apps.api.views.verdicts import VerdictViewSet
 
@@ -22,6 +23,7 @@ urlpatterns = [
     # Content-Security-Policy needs no 'unsafe-inline' for the docs.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("claimreview/", ClaimReviewFeedView.as_view(), name="claimreview-feed"),
+    path("claims/<int:pk>/evidence/", ClaimEvidenceView.as_view(), name="claim-evidence"),
     path("snapshots/<int:pk>/warc/", SnapshotWarcView.as_view(), name="snapshot-warc"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", not_found),

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.claims import extensions
+from apps.claims.evidence_admin import EvidenceAdminMixin, excerpt_links_html
 from apps.claims.explanation import contribution_rows
 from apps.claims.models import Claim
 from apps.claims.selectors import verdict_model
@@ -179,7 +180,7 @@ class CitationInline(admin.StackedInline):
         text = "found" if obj.excerpt_found else "NOT found"
         if obj.excerpt_still_found is False:
             text += " — source changed since it was cited: excerpt no longer present"
-        return text
+        return format_html("{}{}", text, excerpt_links_html(obj))
 
 
 class AssignForm(forms.Form):
@@ -193,7 +194,7 @@ class AssignForm(forms.Form):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
+class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     list_display = [
         "short_text",
         "article_title",
@@ -233,6 +234,7 @@ class ClaimAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
         "assignee",
         "prior_checks",
         "verdict_panel",
+        "evidence_panel",
         "created_at",
         "updated_at",
     ]

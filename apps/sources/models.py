@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -163,6 +164,12 @@ class Citation(models.Model):
     excerpt_still_found = models.BooleanField(
         null=True, blank=True, help_text="Whether the excerpt was present at the last health check."
     )
+    excerpt_start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Where the excerpt starts in the snapshot's text."
+    )
+    excerpt_end = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Offset one past the excerpt's end in the snapshot's text."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -175,7 +182,54 @@ class Citation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(stance__in=CitationStance.values), name="citation_stance_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(excerpt_start__isnull=True, excerpt_end__isnull=True)
+                | models.Q(excerpt_start__lt=models.F("excerpt_end"), snapshot__isnull=False),
+                name="citation_excerpt_span_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.source}"
+
+
+class EnglishSearchVector(SearchVector):
+    """to_tsvector('english', text) on PostgreSQL; NULL elsewhere, where the SQLite FTS5 table
+    (kept by apps.sources.passages) does the searching. Lets the model keep one stored generated
+    column on both databases."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+class Passage(models.Model):
+    """A sentence of a snapshot's text with its neighbours, for evidence search: text is
+    snapshot.text[start:end]. Written only by apps.sources.passages, which replaces a source's
+    passages whenever a capture of it gets its text."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="passages")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField(help_text="Order of the passage in the snapshot.")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    search = models.GeneratedField(
+        expression=EnglishSearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["snapshot_id", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="passage_span_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "position"], name="passage_snapshot_position_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["source"], name="passage_source")]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"

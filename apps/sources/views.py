@@ -21,9 +21,27 @@ def _snapshot(request, pk: int) -> Snapshot:
     return get_object_or_404(Snapshot.objects.select_related("source"), pk=pk)
 
 
+def _excerpt_span(request, text: str) -> tuple[int, int] | None:
+    """The ?start=&end= offsets of an excerpt to mark, if they are a valid span of text."""
+    try:
+        start, end = int(request.GET["start"]), int(request.GET["end"])
+    except (KeyError, ValueError):
+        return None
+    return (start, end) if 0 <= start < end <= len(text) else None
+
+
 def snapshot_text(request, pk: int):
+    """The text; with ?start=&end= (deep links to an excerpt) that span is marked and the page
+    opens at it (#excerpt), with no script: the page's CSP allows none."""
     snapshot = _snapshot(request, pk)
+    span = _excerpt_span(request, snapshot.text)
+    parts = None
+    if span:
+        start, end = span
+        text = snapshot.text
+        parts = (text[:start], text[start:end], text[end:])
     context = {
+        "parts": parts,
         **admin.site.each_context(request),
         "title": f"Archived text: {snapshot.source}",
         "snapshot": snapshot,

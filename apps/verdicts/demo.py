@@ -22,6 +22,7 @@ from apps.claims.services import claim_add, claim_decide
 from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
+from apps.verdicts.demo_pages import demo_pages_archive
 from apps.verdicts.models import Rating, Verdict
 from apps.verdicts.priorchecks import prior_checks_match
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
@@ -63,6 +64,7 @@ class DemoResult:
     verdicts_added: int = 0
     reviewer_decisions: int = 0
     prior_matches: int = 0
+    pages_archived: int = 0
     missing_claims: list[str] = field(default_factory=list)
 
 
@@ -182,6 +184,9 @@ def demo_load() -> DemoResult:
                 result.verdicts_added += 1
         _reviewer_decisions(article, spec.get("review", {}), by_name["reviewer"], result)
         _followup_repeat(by_name["reviewer"], result)
+    # After the commit: the capture pipeline writes its rows in transactions of its own.
+    result.pages_archived, problems = demo_pages_archive()
+    result.missing_claims.extend(f"source page not archived: {p}" for p in problems)
     return result
 
 

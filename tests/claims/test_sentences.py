@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.claims.extraction.sentences import (
+from factcheck.sentences import (
     BlockKind,
     blocks,
     pysbd_sentences,

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from apps.claims.extraction import wordlists
-from apps.claims.extraction.sentences import segment
 from apps.claims.extraction.wordmatch import literal_prefixes
+from factcheck.sentences import segment
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = [

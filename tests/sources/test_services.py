@@ -226,8 +226,9 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
         claim=ClaimFactory(), url=url, stance="supports", excerpt="4.2 percent", by=reviewer
     )
     snapshot = Snapshot.objects.get()
-    # claim; savepoint, outcome, source title, citations + update + history, release
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(8):
+    # claim; savepoint, outcome with the source's title, passages (savepoint, lock and check,
+    # delete, insert, release), citations + history, release
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(12):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert callbacks == []
     assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
@@ -242,19 +243,19 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
 def test_capture_without_waiting_citations_skips_the_transaction(
     localweb_allowed, django_assert_num_queries
 ):
-    """A re-archive (no citation waits for it) runs without BEGIN/COMMIT: the claim, the outcome
-    (which also sees a citation saved during the fetch) and the source's title if it has none;
-    a title the source already has is kept (and costs no statement)."""
+    """A re-archive (no citation waits for it) records its outcome and the source's title in one
+    statement, after the one that claims it, then indexes its passages (begin, lock and check,
+    delete, insert, commit); a title the source already has is kept."""
     source = SourceFactory(url=localweb_allowed.url("/news/plain-capture"), title="")
     snapshot = services.snapshot_request(source=source, enqueue=False)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(7):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert snapshot.state == "archived" and snapshot.text
     assert Source.objects.get(pk=source.pk).title == snapshot.title != ""
 
     Source.objects.filter(pk=source.pk).update(title="Named by a reviewer")
     again = services.snapshot_request(source=source, force=True, enqueue=False)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(7):
         again = services.snapshot_archive(snapshot_id=again.pk)
     assert again.state == "archived" and again.title == snapshot.title
     assert Source.objects.get(pk=source.pk).title == "Named by a reviewer"

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from apps.articles.models import Article
 from apps.claims.models import Claim
+from apps.sources.evidence import claim_evidence
 from apps.sources.models import Citation, Snapshot, Source
 from apps.verdicts.models import ClaimSetVersion, PriorCheckMatch, Verdict
 
@@ -32,9 +33,19 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
     assert article.claims.count() >= 10
     assert {v.state for v in Verdict.objects.all()} == set(Verdict.State.values)
     assert Citation.objects.count() == 8
-    assert Source.objects.count() == 7, "the two Manbij URLs normalise to one source"
+    assert Source.objects.count() == 10, "7 cited (the two Manbij URLs are one) + 3 demo pages"
     assert not Source.objects.filter(url__contains="utm_").exists()
     assert Snapshot.objects.filter(state=Snapshot.State.QUEUED).count() == 7
+    # The demo's own pages, archived from 127.0.0.1 by the capture pipeline, give suggestions.
+    assert "3 demo source pages archived" in out
+    pages = Source.objects.filter(snapshots__state=Snapshot.State.ARCHIVED)
+    assert {s.publisher for s in pages} == {"Demo Desk Monitor", "Demo Relief Bulletin"}
+    assert all(s.url.startswith("http://127.0.0.1:") for s in pages)
+    claim = article.claims.get(text__contains="30,000")
+    evidence = claim_evidence(claim=claim)
+    assert evidence.problem == "" and evidence.suggestions
+    best = {r["kind"]: r["found"] for r in evidence.suggestions[0].reasons}
+    assert "30,000" in best["matched numbers"]
     assert ClaimSetVersion.objects.filter(article=article).count() >= 4
     assert django_user_model.objects.get(username="admin").is_superuser
     assert django_user_model.objects.get(username="editor").groups.get().name == "Editors"
@@ -53,6 +64,7 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
     out = load(capsys)
     assert "Already loaded" in out
     assert "0 citations, 0 verdicts and 0 reviewer decisions added" in out
+    assert "0 demo source pages archived" in out
     assert counts() == before
 
 

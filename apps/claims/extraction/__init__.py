@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from apps.claims.extraction import boilerplate, scoring, sentences
+from apps.claims.extraction import boilerplate, scoring
+from factcheck import sentences
 
 DEFAULT_THRESHOLD = 0.5
 # A "sentence" longer than this is a table, a list run together or markup, not a claim.

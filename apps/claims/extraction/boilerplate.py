@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from apps.claims.extraction.sentences import Block, BlockKind
+from factcheck.sentences import Block, BlockKind
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"

@@ -34,6 +34,7 @@ from apps.sources.fetch import (
 )
 from apps.sources.hostlimit import HostBusy, host_slot
 from apps.sources.models import Citation, Snapshot, Source
+from apps.sources.passages import passages_index
 from apps.sources.services.sources import source_get_or_create
 from apps.sources.warc import warc_read_payload, warc_write
 
@@ -130,7 +131,9 @@ def _snapshot_outcome(snapshot: Snapshot, fields: dict) -> bool | None:
 
 def citations_check(*, snapshot_id: int, source_id: int, text: str) -> None:
     """Check the excerpts of the citations waiting for this capture against its text and attach
-    them to it, in a transaction of its own unless the caller has one."""
+    them to it, in a transaction of its own unless the caller has one. Every stored text goes
+    through here, so this is also where the capture's passages are indexed for evidence search."""
+    passages_index(snapshot_id=snapshot_id, source_id=source_id, text=text)
     waiting = Citation.objects.filter(_citations_waiting(snapshot_id), source_id=source_id)
     with transaction.atomic(savepoint=False):
         for citation in waiting.select_for_update():

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb}: {article.title!r} with {article.claims.count()} claims "
             f"({result.citations_added} citations, {result.verdicts_added} verdicts and "
-            f"{result.reviewer_decisions} reviewer decisions added)."
+            f"{result.reviewer_decisions} reviewer decisions added; "
+            f"{result.pages_archived} demo source pages archived for evidence suggestions)."
         )
         if result.prior_matches:
             self.stdout.write(

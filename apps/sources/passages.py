@@ -1,0 +1,211 @@
+"""The passage index: a snapshot's text cut into passages (each sentence with its neighbours, exact
+offsets into the text) and searched with the database's own full-text engine.
+
+PostgreSQL keeps a stored generated tsvector (English configuration) with a GIN index and ranks
+by cover density (ts_rank_cd). The embedded SQLite default has no tsvector, so an FTS5 table
+(porter stemming, rowid = passage id) holds a copy of each passage's text and ranks by bm25();
+this module is the only writer of both tables and keeps them in step.
+
+A source has the passages of one capture at a time, its latest with text: indexing a capture
+replaces the source's passages in one transaction, so a search never sees half of a re-archived
+page or two copies of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Subquery
+
+from apps.sources.models import Passage, Snapshot, Source
+from factcheck.sentences import BlockKind, iter_sentences
+
+FTS_TABLE = "sources_passage_fts"
+# One sentence either side: enough context to judge a passage, short enough to quote.
+NEIGHBOURS = 1
+# A passage is cut at this many characters around its sentence (a run-on "sentence" in a table
+# dump must not make one giant row).
+MAX_PASSAGE_CHARS = 1_500
+_BATCH = 2_000
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PassageSpan:
+    position: int
+    start: int
+    end: int
+
+
+def passage_spans(text: str) -> list[PassageSpan]:
+    """Every sentence of text with up to NEIGHBOURS sentences either side (headings stand alone
+    and are never a neighbour), as exact offsets: text[start:end] is the passage."""
+    sentences = [(s.start, s.end, s.block.kind == BlockKind.HEADING) for s in iter_sentences(text)]
+    count = len(sentences)
+    spans = []
+    for i, (start, end, heading) in enumerate(sentences):
+        first = last = i
+        if not heading:
+            while first > 0 and i - first < NEIGHBOURS and not sentences[first - 1][2]:
+                first -= 1
+            while last < count - 1 and last - i < NEIGHBOURS and not sentences[last + 1][2]:
+                last += 1
+        lo, hi = sentences[first][0], sentences[last][1]
+        if hi - lo > MAX_PASSAGE_CHARS:
+            lo, hi = max(lo, start - 200), min(hi, max(end, start + MAX_PASSAGE_CHARS - 200))
+        if spans and (spans[-1].start, spans[-1].end) == (lo, hi):
+            continue  # a two-sentence paragraph: both sentences' passages are the same text
+        spans.append(PassageSpan(len(spans), lo, hi))
+    return spans
+
+
+def passages_index(*, snapshot_id: int, source_id: int, text: str) -> int:
+    """Replace the source's passages with those of this capture's text; returns how many.
+
+    Called wherever a capture's text is stored (inline after the fetch, or by the extraction
+    task). A capture older than one already indexed for the source is left out, so an extraction
+    that finishes late cannot put an old page back. Three statements in a transaction: lock the
+    source (indexers of one source take turns) while checking for a newer indexed capture,
+    delete, insert."""
+    spans = passage_spans(text) if text else []
+    with transaction.atomic():
+        this_capture = Snapshot.objects.filter(pk=snapshot_id).values("fetched_at")
+        newer = Passage.objects.filter(
+            source_id=OuterRef("pk"), snapshot__fetched_at__gt=Subquery(this_capture)
+        )
+        stale = (
+            Source.objects.select_for_update(of=("self",))
+            .filter(pk=source_id)
+            .values_list(Exists(newer), flat=True)
+            .first()
+        )
+        if stale:
+            return 0
+        _passages_delete(source_id)
+        rows = [
+            Passage(
+                snapshot_id=snapshot_id,
+                source_id=source_id,
+                position=span.position,
+                start=span.start,
+                end=span.end,
+                text=text[span.start : span.end],
+            )
+            for span in spans
+        ]
+        created = Passage.objects.bulk_create(rows, batch_size=_BATCH)
+        if connection.vendor == "sqlite" and created:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {FTS_TABLE} (rowid, text) VALUES (%s, %s)",
+                    [(row.pk, row.text) for row in created],
+                )
+    return len(rows)
+
+
+def _passages_delete(source_id: int) -> None:
+    """Delete the source's passages (and, on SQLite, their FTS rows) in one statement each."""
+    if connection.vendor != "sqlite":
+        Passage.objects.filter(source_id=source_id)._raw_delete(connection.alias)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Passage._meta.db_table} WHERE source_id = %s RETURNING id", [source_id]
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({','.join(['%s'] * len(part))})", part
+            )
+
+
+def query_words(terms: list[str]) -> list[str]:
+    """The search words of terms: runs of letters, or numbers (with their inner points and
+    commas), so no query syntax gets through."""
+    words = []
+    for term in terms:
+        for word in _WORD.findall(term.lower()):
+            if word not in words:
+                words.append(word)
+    return words
+
+
+def passages_search(
+    *, terms: list[str], source_ids: list[int] | None = None, limit: int = 50
+) -> list[tuple[int, float]]:
+    """(passage id, first-stage score) of the passages matching any of the terms, best first:
+    ts_rank_cd on PostgreSQL, -bm25 on SQLite (both: higher is better). `source_ids` restricts
+    the search to those sources."""
+    words = query_words(terms)
+    if not words or (source_ids is not None and not source_ids):
+        return []
+    if connection.vendor == "postgresql":
+        return _search_postgresql(words, source_ids, limit)
+    return _search_sqlite(words, source_ids, limit)
+
+
+# A lexeme in more than this share of passages (by the planner's statistics) does not select
+# candidates on its own: ranking every passage that says "percent" is what made searches slow.
+COMMON_SHARE = 0.01
+_RARITY_SQL = """
+SELECT t.lexeme, f.freq FROM unnest(to_tsvector('english', %s)) AS t
+LEFT JOIN (
+    SELECT unnest(most_common_elems::text::text[]) AS lexeme,
+           unnest(most_common_elem_freqs) AS freq
+    FROM pg_stats WHERE tablename = %s AND attname = 'search'
+) AS f USING (lexeme)
+"""
+
+
+def _selective(words: list[str]) -> str | None:
+    """The claim's lexemes that are not common in the archive, as a tsquery (in the 'simple'
+    configuration: they are stemmed already), or its two least common together when all are
+    common; None when all are rare or statistics are missing (then the full query selects)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RARITY_SQL, [" ".join(words), Passage._meta.db_table])
+        rows = cursor.fetchall()
+    rare = [lexeme for lexeme, share in rows if share is None or share <= COMMON_SHARE]
+    if len(rare) == len(rows):
+        return None
+    quoted = ["'" + lexeme.replace("'", "''") + "'" for lexeme in rare]
+    if not quoted:  # every word is common: passages with the two least common
+        rarest = sorted(rows, key=lambda row: row[1])[:2]
+        return " & ".join("'" + lexeme.replace("'", "''") + "'" for lexeme, _ in rarest)
+    return " | ".join(quoted)
+
+
+def _search_postgresql(words, source_ids, limit):
+    query = SearchQuery(" | ".join(words), search_type="raw", config="english")
+    selective = _selective(words) if source_ids is None else None
+    if selective:
+        # Candidates hold at least one uncommon word of the claim; all words count in the rank.
+        found = Passage.objects.filter(
+            search=SearchQuery(selective, search_type="raw", config="simple")
+        )
+    else:
+        found = Passage.objects.filter(search=query)
+    if source_ids is not None:
+        found = found.filter(source_id__in=source_ids)
+    found = found.annotate(rank=SearchRank(F("search"), query, cover_density=True))
+    return list(found.order_by("-rank", "pk").values_list("pk", "rank")[:limit])
+
+
+def _search_sqlite(words, source_ids, limit):
+    match = " OR ".join(f'"{word}"' for word in words)
+    sql = (
+        f"SELECT f.rowid, -bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} f "
+        f"JOIN {Passage._meta.db_table} p ON p.id = f.rowid WHERE {FTS_TABLE} MATCH %s"
+    )
+    params: list = [match]
+    if source_ids is not None:
+        sql += f" AND p.source_id IN ({','.join(['%s'] * len(source_ids))})"
+        params += list(source_ids)
+    sql += " ORDER BY score DESC, f.rowid LIMIT %s"
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]

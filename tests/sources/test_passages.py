@@ -1,0 +1,136 @@
+"""The passage index: filled by the capture pipeline itself, exact offsets, replaced (never
+doubled) when a source is re-archived or its text re-extracted, and searchable."""
+
+import pytest
+from django.db import DataError, connection
+
+from apps.sources import services
+from apps.sources.models import Passage, Snapshot, Source
+from apps.sources.passages import passage_spans, passages_index, passages_search
+from tests.factories import SnapshotFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body><main><article>
+<h1>{title}</h1>
+<p>The statistics office said on Tuesday that unemployment fell to {rate} percent in March.
+It was 4.5 percent a year earlier. Economists had expected no change.</p>
+<p>The finance minister, Ana Costa, welcomed the figures. She said the programme had reached
+12,000 households by the end of 2023.</p>
+</article></main></body></html>"""
+
+
+def page(title="Jobs report", rate="4.2"):
+    return PAGE.format(title=title, rate=rate).encode()
+
+
+def test_spans_are_sentences_with_their_neighbours_and_exact_offsets():
+    text = "# Jobs\n\nOne fell. Two rose. Three held.\n\nFour ended."
+    spans = passage_spans(text)
+    texts = [text[s.start : s.end] for s in spans]
+    assert texts == [
+        "Jobs",
+        "One fell. Two rose.",
+        "One fell. Two rose. Three held.",
+        "Two rose. Three held.\n\nFour ended.",
+        "Three held.\n\nFour ended.",
+    ]
+    assert [s.position for s in spans] == [0, 1, 2, 3, 4]
+
+
+def test_capture_indexes_its_text_and_search_finds_it(localweb_allowed):
+    url = localweb_allowed.page("/passages/jobs", page())
+    snapshot = services.snapshot_archive_now(url=url)
+    passages = list(Passage.objects.filter(snapshot=snapshot))
+    assert len(passages) >= 4
+    for passage in passages:
+        assert snapshot.text[passage.start : passage.end] == passage.text
+        assert passage.source_id == snapshot.source_id
+    hits = passages_search(terms=["unemployment", "4.2", "percent"])
+    best = Passage.objects.get(pk=hits[0][0])
+    assert "unemployment fell to 4.2 percent" in best.text
+    assert hits[0][1] > 0
+    # A word the page does not have finds nothing; a stemmed form finds the page.
+    assert passages_search(terms=["zeppelin"]) == []
+    assert passages_search(terms=["households"]) and passages_search(terms=["household"])
+
+
+def test_rearchiving_replaces_the_sources_passages(localweb_allowed):
+    url = localweb_allowed.page("/passages/changing", page(rate="4.2"))
+    first = services.snapshot_archive_now(url=url)
+    old_ids = set(Passage.objects.values_list("pk", flat=True))
+    localweb_allowed.page("/passages/changing", page(rate="3.9"))
+    second = services.snapshot_archive_now(url=url)
+    assert second.pk != first.pk
+    passages = Passage.objects.filter(source_id=second.source_id)
+    assert set(passages.values_list("snapshot_id", flat=True)) == {second.pk}
+    assert not old_ids & set(passages.values_list("pk", flat=True))
+    assert any("3.9 percent" in p.text for p in passages)
+    assert not any("4.2 percent" in p.text for p in passages)
+
+
+def test_reextraction_replaces_passages_atomically_and_late_old_text_is_ignored(
+    localweb_allowed,
+):
+    url = localweb_allowed.page("/passages/reextract", page())
+    snapshot = services.snapshot_archive_now(url=url)
+    before = Passage.objects.filter(snapshot=snapshot).count()
+    services.snapshot_extract(snapshot_id=snapshot.pk)
+    assert Passage.objects.filter(snapshot=snapshot).count() == before
+
+    older = SnapshotFactory(
+        source=Source.objects.get(pk=snapshot.source_id),
+        fetched_at=snapshot.fetched_at.replace(year=2020),
+        text="An old capture about something else entirely.",
+    )
+    assert passages_index(snapshot_id=older.pk, source_id=older.source_id, text=older.text) == 0
+    assert set(Passage.objects.values_list("snapshot_id", flat=True)) == {snapshot.pk}
+
+
+def test_failed_insert_leaves_the_old_passages(localweb_allowed):
+    """Delete and insert are one transaction: a failure half-way keeps what was indexed."""
+    url = localweb_allowed.page("/passages/atomic", page())
+    snapshot = services.snapshot_archive_now(url=url)
+    ids = set(Passage.objects.values_list("pk", flat=True))
+    # PostgreSQL refuses a NUL character: the insert fails after the delete has run.
+    with pytest.raises((ValueError, DataError)):
+        passages_index(
+            snapshot_id=snapshot.pk, source_id=snapshot.source_id, text="New fact.\x00 Another."
+        )
+    assert set(Passage.objects.values_list("pk", flat=True)) == ids
+
+
+def test_empty_text_clears_and_search_restricts_to_sources():
+    a = SnapshotFactory(text="Inflation rose to 10 percent in October, the office said.")
+    b = SnapshotFactory(text="Inflation in the euro area fell to 2 percent in June.")
+    for s in (a, b):
+        passages_index(snapshot_id=s.pk, source_id=s.source_id, text=s.text)
+    both = {pk for pk, _ in passages_search(terms=["inflation"])}
+    assert len(both) == 2
+    only_b = passages_search(terms=["inflation"], source_ids=[b.source_id])
+    assert [Passage.objects.get(pk=pk).source_id for pk, _ in only_b] == [b.source_id]
+    assert passages_search(terms=["inflation"], source_ids=[]) == []
+    passages_index(snapshot_id=a.pk, source_id=a.source_id, text="")
+    assert not Passage.objects.filter(source_id=a.source_id).exists()
+
+
+def test_query_syntax_in_terms_is_only_words():
+    s = SnapshotFactory(text="The council's budget is 4.5 million euros (final).")
+    passages_index(snapshot_id=s.pk, source_id=s.source_id, text=s.text)
+    for hostile in ["budget) | !(", "'budget' & :*", '"budget" OR NEAR(', "budget:*"]:
+        assert len(passages_search(terms=[hostile])) == 1
+    assert passages_search(terms=["!&|()"]) == []
+
+
+def test_index_statements_do_not_grow_with_the_text(django_assert_num_queries):
+    source = SourceFactory()
+    small = SnapshotFactory(source=source, text="One fact. " * 10)
+    big = SnapshotFactory(source=source, text="One fact. " * 1500)
+    # savepoint, lock and check, delete, insert (one batch per 2,000 rows), release
+    with django_assert_num_queries(5):
+        passages_index(snapshot_id=small.pk, source_id=source.pk, text=small.text)
+    with django_assert_num_queries(5):
+        passages_index(snapshot_id=big.pk, source_id=source.pk, text=big.text)
+    assert Passage.objects.filter(snapshot=big).count() == 1500
+    assert connection.vendor == "postgresql"
+    assert Snapshot.objects.count() == 2
