@@ -34,6 +34,7 @@ from apps.sources.fetch import (
     host_of,
 )
 from apps.sources.hostlimit import HostBusy, host_slot
+from apps.sources.listeners import evidence_changed
 from apps.sources.models import Citation, Snapshot, Source
 from apps.sources.normalize import BadURL, url_domain, url_normalise
 from apps.sources.warc import warc_read_payload, warc_write
@@ -115,19 +116,32 @@ def citation_add(
             raise CitationError("This claim already cites that source.") from None
         if fresh is None:
             snapshot_request(source=source)
+        evidence_changed(claim_id=claim.pk, by=by, what=f"cited {source.url}")
     return citation
 
 
-def citation_update(*, citation: Citation, stance: str, excerpt: str, note: str) -> Citation:
+@transaction.atomic
+def citation_update(
+    *, citation: Citation, stance: str, excerpt: str, note: str, by=None
+) -> Citation:
     """Change a citation's stance, excerpt or note; a new excerpt is re-checked at once."""
     if stance not in Citation.Stance.values:
         raise CitationError(f"Unknown stance {stance!r}: use supports, refutes or context.")
     excerpt = (excerpt or "").strip()
+    if (stance, excerpt) != (citation.stance, citation.excerpt):
+        evidence_changed(claim_id=citation.claim_id, by=by, what=f"edited {citation.source.url}")
     if excerpt != citation.excerpt and citation.snapshot_id:
         citation.excerpt_found = excerpt_match(excerpt, citation.snapshot.text)
     citation.stance, citation.excerpt, citation.note = stance, excerpt, (note or "").strip()
     citation.save()
     return citation
+
+
+@transaction.atomic
+def citation_delete(*, citation: Citation, by) -> None:
+    """Remove a citation; the verdict reviewed with it hears of it first (and may refuse)."""
+    evidence_changed(claim_id=citation.claim_id, by=by, what=f"removed {citation.source.url}")
+    citation.delete()
 
 
 # --- Archiving ---------------------------------------------------------------------------------

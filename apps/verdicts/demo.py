@@ -114,8 +114,16 @@ def _verdict_to_state(claim: Claim, plan: dict, users: dict) -> Verdict | None:
         Verdict.objects.filter(pk=verdict.pk).update(archive_override=OFFLINE_OVERRIDE)
         verdict.refresh_from_db()
     verdict = services.verdict_publish(verdict=verdict, by=editor)
-    if target == "corrected":
-        return services.verdict_correct(verdict=verdict, by=editor, note=plan["note"])
+    if target in {"corrected", "correction_drafted"}:
+        # The author drafts the correction; another editor than the one who approved the
+        # verdict signs it off (a correction takes two people, like the verdict did).
+        verdict = services.verdict_correct(
+            verdict=verdict, by=writer, note=plan["note"], summary=plan.get("correction_summary")
+        )
+        if target == "correction_drafted":
+            return verdict  # waiting for a second editor
+        verdict = services.verdict_approve_correction(verdict=verdict, by=editor)
+        return services.verdict_publish_correction(verdict=verdict, by=editor)
     if target == "retracted":
         return services.verdict_retract(verdict=verdict, by=editor, note=plan["note"])
     return verdict

@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot
+from apps.sources.selectors import citations_with_archive_state
 from apps.verdicts.models import Verdict
 
 
@@ -145,3 +146,22 @@ def snapshots_published() -> QuerySet[Snapshot]:
         Exists(verdicts_public().filter(claim=OuterRef("claim")))
     )
     return Snapshot.objects.filter(state=Snapshot.State.ARCHIVED).filter(Exists(cited_in_public))
+
+
+def verdict_evidence(*, claim_id: int) -> list[Citation]:
+    """The claim's citations as the verdict page shows them: source, snapshot, and the state and
+    reason of the source's latest capture (`archive_state`, `archive_reason`). One query."""
+    return list(
+        citations_with_archive_state().filter(claim_id=claim_id).order_by("created_at", "id")
+    )
+
+
+def claim_paragraph(*, claim: Claim) -> tuple[str, str, str]:
+    """The paragraph of the article that holds the claim, cut into (before, claim, after), so
+    the verdict page can show the claim in full and in its context."""
+    body = claim.article.body
+    start = body.rfind("\n\n", 0, claim.start)
+    start = 0 if start < 0 else start + 2
+    end = body.find("\n\n", claim.end)
+    end = len(body) if end < 0 else end
+    return body[start : claim.start], body[claim.start : claim.end], body[claim.end : end]

@@ -38,7 +38,7 @@ def test_reviewer_sees_submit_but_not_approve(client, reviewer, verdict):
     page = client.get(change_url(verdict)).content.decode()
     assert "Submit for review" in page
     assert 'value="Approve"' not in page and 'value="Publish"' not in page
-    assert 'value="Submit for review"' in page
+    assert 'name="_step" value="submit"' in page
 
 
 def test_workflow_through_buttons(client, reviewer, editor, verdict):
@@ -53,7 +53,7 @@ def test_workflow_through_buttons(client, reviewer, editor, verdict):
     verdict.refresh_from_db()
     assert verdict.state == State.PUBLISHED
     page = client.get(change_url(verdict)).content.decode()
-    assert "Publish a correction" in page and "Retract" in page
+    assert "Draft a correction" in page and "Retract" in page
 
 
 def test_approving_own_verdict_is_refused_with_a_message(client, editor):
@@ -64,7 +64,7 @@ def test_approving_own_verdict_is_refused_with_a_message(client, editor):
     client.force_login(editor)
     response = transition(client, verdict, "approve")
     assert response.status_code == 200
-    assert messages_of(response) == ["You wrote this verdict; another editor must approve it."]
+    assert messages_of(response) == ["You wrote this verdict: another editor approves."]
     verdict.refresh_from_db()
     assert verdict.state == State.SUBMITTED
 
@@ -84,7 +84,8 @@ def test_publishing_without_citations_shows_what_is_missing(client, reviewer, ed
     verdict.refresh_from_db()
     client.force_login(editor)
     page = client.get(change_url(verdict)).content.decode()
-    assert "Not ready to publish: the claim has no cited source" in page
+    assert "the claim has no cited source." in page
+    assert "Not ready to publish: fix the blockers listed below first." in page
     response = transition(client, verdict, "publish")
     assert messages_of(response) == ["Cannot publish: the claim has no cited source."]
 

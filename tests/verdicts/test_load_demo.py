@@ -30,7 +30,10 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
 
     article = Article.objects.get()
     assert article.claims.count() >= 10
-    assert {v.state for v in Verdict.objects.all()} == set(Verdict.State.values)
+    # Every state but an approved correction (one click from published): the demo shows a
+    # correction still waiting for a second editor instead.
+    states = {v.state for v in Verdict.objects.all()}
+    assert states == set(Verdict.State.values) - {Verdict.State.CORRECTION_APPROVED}
     assert Citation.objects.count() == 8
     assert Source.objects.count() == 7, "the two Manbij URLs normalise to one source"
     assert not Source.objects.filter(url__contains="utm_").exists()
