@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
-from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 
 from apps.articles.models import Article
 from apps.sources.models import Citation, Snapshot
 from apps.verdicts.models import Rating, Verdict
-from apps.verdicts.selectors import verdicts_public
+from apps.verdicts.selectors import public_names, verdicts_public
 
 CHUNK_SIZE = 2000
 
@@ -109,13 +108,8 @@ class ReportRow:
 
 
 def _people(user_ids: Iterable[int]) -> dict[int, str]:
-    """Full names (or usernames) of these users."""
-    return {
-        pk: f"{first} {last}".strip() or username
-        for pk, username, first, last in get_user_model()
-        .objects.filter(pk__in=user_ids)
-        .values_list("pk", "username", "first_name", "last_name")
-    }
+    """The public names of these users (never a username: see verdicts.selectors)."""
+    return public_names(user_ids=user_ids)
 
 
 def report_verdicts(

@@ -1,12 +1,25 @@
 """Reads shared by the admin, the API and the reports, so all three agree on what is public."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from collections.abc import Iterable
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot
 from apps.sources.selectors import citations_with_archive_state
-from apps.verdicts.models import Verdict
+from apps.verdicts.models import PUBLIC_NAME_DEFAULT, StaffProfile, Verdict
 
 
 def verdicts_public() -> QuerySet[Verdict]:
@@ -165,3 +178,26 @@ def claim_paragraph(*, claim: Claim) -> tuple[str, str, str]:
     end = body.find("\n\n", claim.end)
     end = len(body) if end < 0 else end
     return body[start : claim.start], body[claim.start : claim.end], body[claim.end : end]
+
+
+def public_names(*, user_ids: Iterable[int | None]) -> dict[int | None, str]:
+    """The name each staff member is shown under in public (reports, the API): the public name
+    set in their staff profile, else the desk's name. Never a username. One query."""
+    ids = {pk for pk in user_ids if pk is not None}
+    names = dict(StaffProfile.objects.filter(user_id__in=ids).values_list("user_id", "public_name"))
+    return {**{pk: names.get(pk, PUBLIC_NAME_DEFAULT) for pk in ids}, None: ""}
+
+
+def _public_name(user_field: str):
+    name = StaffProfile.objects.filter(user_id=OuterRef(user_field)).values("public_name")[:1]
+    return Coalesce(Subquery(name), Value(PUBLIC_NAME_DEFAULT))
+
+
+def verdicts_with_public_names(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
+    """`author_name` and `approver_name` (empty before approval) as columns: no query per row."""
+    return verdicts.annotate(
+        author_name=_public_name("author_id"),
+        approver_name=Case(
+            When(approver__isnull=True, then=Value("")), default=_public_name("approver_id")
+        ),
+    )
