@@ -157,3 +157,60 @@ def test_get_on_transition_url_is_not_allowed(client, editor, verdict):
     client.force_login(editor)
     url = reverse("admin:verdicts_verdict_transition", args=[verdict.pk, "approve"])
     assert client.get(url).status_code == 405
+
+
+def form_post(client, verdict, **fields):
+    data = {
+        "rating": verdict.rating_id or "",
+        "summary": verdict.summary,
+        "archive_override": "",
+        "expected_version": verdict.version,
+        "transitions-TOTAL_FORMS": 0,
+        "transitions-INITIAL_FORMS": 0,
+        **fields,
+    }
+    return client.post(change_url(verdict), data, follow=True)
+
+
+def test_submit_from_the_form_saves_the_edits_with_the_step(client, reviewer, verdict):
+    client.force_login(reviewer)
+    response = form_post(client, verdict, summary="Edited just before submitting.", _step="submit")
+    assert "The verdict was submitted for review." in messages_of(response)
+    verdict.refresh_from_db()
+    assert verdict.state == State.SUBMITTED
+    assert verdict.summary == "Edited just before submitting."
+
+
+def test_a_refused_step_keeps_the_form_filled_and_writes_nothing(client, reviewer, verdict):
+    client.force_login(reviewer)
+    response = form_post(client, verdict, rating="", summary="Typed, not lost.", _step="submit")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Add a rating before submitting." in page
+    assert "Typed, not lost." in page
+    verdict.refresh_from_db()
+    assert verdict.state == State.DRAFT and verdict.summary == "Checks out."
+    assert verdict.version == 1
+
+
+def test_the_author_is_told_why_there_is_no_approve_button(client, editor):
+    claim = ClaimFactory()
+    verdict = services.verdict_create(claim=claim, by=editor, rating=rating(), summary="s")
+    services.verdict_submit(verdict=verdict, by=editor)
+    client.force_login(editor)
+    page = client.get(change_url(verdict)).content.decode()
+    assert 'value="Approve"' not in page
+    assert "You wrote this verdict: another editor approves." in page
+
+
+def test_the_page_carries_the_claim_and_its_evidence(client, editor, verdict):
+    client.force_login(editor)
+    page = client.get(change_url(verdict)).content.decode()
+    claim = verdict.claim
+    assert f"<strong>{claim.text}</strong>" in page
+    citation = claim.citations.get()
+    assert citation.source.url in page and "Supports" in page
+    assert "The claim is accurate and nothing significant is missing." in page
+    # Workflow first, then the claim, then the form.
+    assert page.index('id="verdict-workflow"') < page.index('id="verdict-claim"')
+    assert page.index('id="verdict-evidence"') < page.index('id="verdict_form"')
