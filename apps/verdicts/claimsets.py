@@ -36,6 +36,7 @@ CITATION_COLUMNS = (
     "excerpt",
     "source__url",
     "source__title",
+    "source__publisher",
     "snapshot_id",
     "snapshot__state",
     "snapshot__sha256",
@@ -74,6 +75,7 @@ def citation_payload(row: dict) -> dict:
     return {
         "url": row["source__url"],
         "title": row["source__title"],
+        "publisher": row["source__publisher"],
         "stance": row["stance"],
         "excerpt": row["excerpt"],
         "snapshot": {

@@ -226,3 +226,19 @@ def test_an_editor_overrides_the_archive_check_in_the_approved_state(client, rev
 def test_an_empty_override_reason_is_refused(reviewer, editor, draft):
     with pytest.raises(VerdictError, match="Give the reason"):
         services.verdict_override_set(verdict=draft, by=editor, reason="  ")
+
+
+def test_reports_serve_the_published_evidence_and_text_during_a_correction(draft, reviewer, editor):
+    from apps.reports.selectors import report_rows
+
+    verdict = published(draft, editor)
+    verdict = services.verdict_correct(
+        verdict=verdict, by=reviewer, note="New source.", summary="Corrected text."
+    )
+    citation_add(
+        claim=draft.claim, url="https://stats.example.org/new", stance="refutes", by=reviewer
+    )
+    [row] = report_rows(article_ids=[draft.claim.article_id])
+    assert row.state == "published" and row.summary == "The reviewer's text."
+    assert [s.stance for s in row.sources] == ["supports"]
+    assert row.sources[0].snapshot_sha256 == verdict.published_evidence[0]["snapshot"]["sha256"]
