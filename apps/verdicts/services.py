@@ -3,146 +3,56 @@ the workflow table (apps.verdicts.workflow). A step checks the actor's permissio
 locks the row, then checks the state and its own rule on the locked row, records a
 VerdictTransition and bumps the version, so a stale form can never overwrite newer work."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.claims.models import Claim
-from apps.sources.models import Citation, Snapshot
-from apps.verdicts.claimsets import claim_set_freeze, evidence_payload
+from apps.verdicts.claimsets import evidence_payload
+from apps.verdicts.corrections import (
+    verdict_approve_correction,
+    verdict_correct,
+    verdict_publish_correction,
+)
 from apps.verdicts.models import Rating, Verdict, VerdictTransition
+from apps.verdicts.readiness import (
+    Blocker,
+    PublishCheck,
+    publishable_or_refuse,
+    verdict_publish_check,
+)
+from apps.verdicts.steps import (
+    VerdictConflictError,
+    VerdictError,
+    VerdictPermissionError,
+    apply,
+    locked,
+    require,
+    step_run,
+    verdict_authors,
+)
 from apps.verdicts.workflow import PERM_CREATE, PERM_EDIT, PERM_PUBLISH, STEPS, STEPS_BY_NAME, Step
-from factcheck.errors import Conflict, NotPermitted, Refused
 
 State = Verdict.State
 
-
-class VerdictError(Refused):
-    """A verdict rule was broken; the message is meant for the user."""
-
-
-class VerdictPermissionError(NotPermitted, VerdictError):
-    """The user lacks the permission this step of the workflow needs."""
-
-
-class VerdictConflictError(Conflict, VerdictError):
-    """Someone else changed the verdict after the user loaded it."""
-
-
-def _require(user, perm: str, action: str) -> None:
-    if not (user and user.is_active and user.has_perm(perm)):
-        raise VerdictPermissionError(f"You are not allowed to {action}.")
-
-
-def _locked(verdict: Verdict, expected_version: int | None) -> Verdict:
-    current = Verdict.objects.select_for_update().get(pk=verdict.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise VerdictConflictError(
-            "This verdict was changed by someone else since you opened it "
-            f"(your copy is version {expected_version}, it is now version {current.version}). "
-            "Reload the page and apply your change again."
-        )
-    return current
-
-
-def _apply(
-    current: Verdict, *, to: str, by, comment: str, changes: dict, kind: str = "step"
-) -> Verdict:
-    from_state = current.state
-    for field, value in changes.items():
-        setattr(current, field, value)
-    current.state = to
-    current.version += 1
-    current._change_reason = (comment or f"{from_state} → {to}")[:100]
-    current._history_user = by
-    current.save()
-    current.refresh_from_db()
-    VerdictTransition.objects.create(
-        verdict=current, from_state=from_state, to_state=to, by=by, comment=comment, kind=kind
-    )
-    return current
-
-
-# The steps after which the next approval must come from someone new.
-_APPROVALS = [State.APPROVED, State.CORRECTION_APPROVED]
-_AUTHORING = [VerdictTransition.Kind.EDIT, VerdictTransition.Kind.EVIDENCE]
-
-
-def verdict_authors(*, verdict: Verdict) -> set[int]:
-    """Who counts as an author: the one who wrote it, and everyone who changed its text, rating
-    or evidence (or drafted a correction) since its last approval. None of them may approve."""
-    log = VerdictTransition.objects.filter(verdict_id=verdict.pk)
-    last_approval = (
-        log.filter(to_state__in=_APPROVALS, kind=VerdictTransition.Kind.STEP)
-        .order_by("-at", "-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    since = log.filter(id__gt=last_approval) if last_approval else log
-    changed = since.filter(
-        models.Q(kind__in=_AUTHORING)
-        | models.Q(kind=VerdictTransition.Kind.STEP, to_state=State.CORRECTION_DRAFTED)
-    ).values_list("by_id", flat=True)
-    authors = {verdict.author_id, *changed}
-    if verdict.last_editor_id:
-        authors.add(verdict.last_editor_id)
-    return authors
-
-
-def _not_an_author(by) -> Callable[[Verdict], None]:
-    def check(current: Verdict) -> None:
-        if by.pk == current.author_id:
-            raise VerdictError("You wrote this verdict: another editor approves.")
-        if by.pk in verdict_authors(verdict=current):
-            raise VerdictError(
-                "You changed this verdict or its evidence since it was last approved: "
-                "another editor approves."
-            )
-
-    return check
-
-
-def _step(
-    name: str,
-    *,
-    verdict: Verdict,
-    by,
-    note: str,
-    version: int | None,
-    check: Callable[[Verdict], None] | None = None,
-    changes: Callable[[Verdict], dict] | None = None,
-) -> Verdict:
-    """Run one step of the workflow table: permission and note first (they need no row), then
-    lock, then the state and the step's own `check` on the locked row, then the change."""
-    step = STEPS_BY_NAME[name]
-    _require(by, step.permission, step.may)
-    if step.note_required and not note.strip():
-        raise VerdictError(step.note_required)
-    current = _locked(verdict, version)
-    if current.state not in step.sources:
-        raise VerdictError(
-            f"A verdict that is {current.get_state_display().lower()} cannot be moved to "
-            f"{State(step.target).label.lower()}."
-        )
-    if step.authors_may_not:
-        _not_an_author(by)(current)
-    if check is not None:
-        check(current)
-    moved = _apply(
-        current, to=step.target, by=by, comment=note, changes=changes(current) if changes else {}
-    )
-    if step.freezes:
-        claim_set_freeze(
-            article=moved.claim.article, by=by, reason=f"{step.target} verdict {moved.pk}"
-        )
-    return moved
+__all__ = [
+    "Blocker",
+    "PublishCheck",
+    "VerdictConflictError",
+    "VerdictError",
+    "VerdictPermissionError",
+    "verdict_approve_correction",
+    "verdict_authors",
+    "verdict_correct",
+    "verdict_publish_check",
+    "verdict_publish_correction",
+]
 
 
 @transaction.atomic
 def verdict_create(*, claim: Claim, by, rating: Rating | None = None, summary: str = "") -> Verdict:
-    _require(by, PERM_CREATE, "write verdicts")
+    require(by, PERM_CREATE, "write verdicts")
     # Lock, then check: a colleague may have closed the claim since the caller loaded it.
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != Claim.Status.OPEN:
@@ -167,8 +77,8 @@ def verdict_update(
     archive_override: str = "",
 ) -> Verdict:
     """Edit a draft. `version` is the one the user's form was built from (optimistic locking)."""
-    _require(by, PERM_EDIT, "edit verdicts")
-    current = _locked(verdict, version)
+    require(by, PERM_EDIT, "edit verdicts")
+    current = locked(verdict, version)
     if current.state not in Verdict.EDITABLE_STATES:
         raise VerdictError(
             f"A verdict that is {current.get_state_display().lower()} cannot be edited"
@@ -184,7 +94,7 @@ def verdict_update(
     changes["last_editor"] = by
     kind = VerdictTransition.Kind.EDIT
     to = State.DRAFT if current.state == State.CHANGES_REQUESTED else current.state
-    return _apply(current, to=to, by=by, comment="edited", changes=changes, kind=kind)
+    return apply(current, to=to, by=by, comment="edited", changes=changes, kind=kind)
 
 
 @transaction.atomic
@@ -203,7 +113,7 @@ def verdict_submit(
         if missing:
             raise VerdictError(f"Add {' and '.join(missing)} before submitting.")
 
-    return _step(
+    return step_run(
         "submit",
         verdict=verdict,
         by=by,
@@ -218,7 +128,7 @@ def verdict_submit(
 def verdict_request_changes(
     *, verdict: Verdict, by, comment: str, version: int | None = None
 ) -> Verdict:
-    return _step(
+    return step_run(
         "request_changes",
         verdict=verdict,
         by=by,
@@ -233,14 +143,14 @@ def verdict_reopen(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
     """Back to draft after changes were requested, so the author can edit."""
-    return _step("reopen", verdict=verdict, by=by, note=comment, version=version)
+    return step_run("reopen", verdict=verdict, by=by, note=comment, version=version)
 
 
 @transaction.atomic
 def verdict_approve(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
-    return _step(
+    return step_run(
         "approve",
         verdict=verdict,
         by=by,
@@ -250,78 +160,17 @@ def verdict_approve(
     )
 
 
-@dataclass(frozen=True)
-class Blocker:
-    """One thing between a verdict and publication, and what fixes it: `fix` is one of
-    "rearchive" (of `source_id`), "cite" (cite another source), "override" (an editor's reason),
-    or "edit" (the verdict itself)."""
-
-    problem: str
-    fix: str
-    source_id: int | None = None
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class PublishCheck:
-    blockers: list[Blocker]
-
-    @property
-    def problems(self) -> list[str]:
-        return [b.problem for b in self.blockers]
-
-    @property
-    def ok(self) -> bool:
-        return not self.blockers
-
-
-def verdict_publish_check(*, verdict: Verdict) -> PublishCheck:
-    """What stands between a verdict and publication, each with its fix, in the editor's words."""
-    blockers = []
-    if verdict.rating_id is None:
-        blockers.append(Blocker("it has no rating", "edit"))
-    if not verdict.summary.strip():
-        blockers.append(Blocker("it has no summary", "edit"))
-    citations = list(Citation.objects.filter(claim_id=verdict.claim_id).select_related("source"))
-    if not citations:
-        blockers.append(Blocker("the claim has no cited source", "cite"))
-    if not verdict.archive_override.strip():
-        archived_sources = set(
-            Snapshot.objects.filter(
-                source_id__in=[c.source_id for c in citations], state=Snapshot.State.ARCHIVED
-            ).values_list("source_id", flat=True)
-        )
-        for c in citations:
-            if c.source_id not in archived_sources:
-                blockers.append(
-                    Blocker(
-                        f"{c.source.url} is not archived: archive it again, cite another source "
-                        "or give an override reason",
-                        "rearchive",
-                        source_id=c.source_id,
-                        url=c.source.url,
-                    )
-                )
-    return PublishCheck(blockers)
-
-
-def _publishable(current: Verdict) -> None:
-    check = verdict_publish_check(verdict=current)
-    if not check.ok:
-        raise VerdictError("Cannot publish: " + "; ".join(check.problems) + ".")
-
-
 @transaction.atomic
 def verdict_publish(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
-    return _step(
+    return step_run(
         "publish",
         verdict=verdict,
         by=by,
         note=comment,
         version=version,
-        check=_publishable,
+        check=publishable_or_refuse,
         changes=lambda current: {
             "published_at": timezone.now(),
             "published_evidence": evidence_payload(claim_id=current.claim_id),
@@ -334,17 +183,17 @@ def verdict_override_set(*, verdict: Verdict, by, reason: str, version: int | No
     """An editor's reason to publish although a cited source is not archived. Set where it is
     needed (a draft's author sets it by editing; an approved verdict's publisher here); it is no
     part of the public text, so it does not reopen the review."""
-    _require(by, PERM_PUBLISH, "override the archive check")
+    require(by, PERM_PUBLISH, "override the archive check")
     reason = (reason or "").strip()
     if not reason:
         raise VerdictError("Give the reason the verdict may be published without the archive.")
-    current = _locked(verdict, version)
+    current = locked(verdict, version)
     if current.state not in (*Verdict.EDITABLE_STATES, State.APPROVED, State.CORRECTION_APPROVED):
         raise VerdictError(
             f"The archive override of a verdict that is {current.get_state_display().lower()} "
             "cannot be changed."
         )
-    return _apply(
+    return apply(
         current,
         to=current.state,
         by=by,
@@ -354,80 +203,8 @@ def verdict_override_set(*, verdict: Verdict, by, reason: str, version: int | No
 
 
 @transaction.atomic
-def verdict_correct(
-    *,
-    verdict: Verdict,
-    by,
-    note: str,
-    rating: Rating | None = None,
-    summary: str | None = None,
-    version: int | None = None,
-) -> Verdict:
-    """Draft a correction of a published verdict: the public keeps the published text until
-    another editor approves the correction and it is published."""
-
-    def drafted(current: Verdict) -> dict:
-        return {
-            "pending_rating": rating or current.rating,
-            "pending_summary": summary if summary and summary.strip() else current.summary,
-            "pending_note": note,
-            "last_editor": by,
-            "correction_approver": None,
-        }
-
-    return _step("correct", verdict=verdict, by=by, note=note, version=version, changes=drafted)
-
-
-@transaction.atomic
-def verdict_approve_correction(
-    *, verdict: Verdict, by, comment: str = "", version: int | None = None
-) -> Verdict:
-    return _step(
-        "approve_correction",
-        verdict=verdict,
-        by=by,
-        note=comment,
-        version=version,
-        changes=lambda current: {"correction_approver": by},
-    )
-
-
-@transaction.atomic
-def verdict_publish_correction(
-    *, verdict: Verdict, by, comment: str = "", version: int | None = None
-) -> Verdict:
-    """The approved correction becomes the public text; its approver becomes the verdict's."""
-
-    def published(current: Verdict) -> dict:
-        now = timezone.now()
-        return {
-            "rating": current.pending_rating,
-            "summary": current.pending_summary,
-            "correction_note": current.pending_note,
-            "corrected_at": now,
-            "approver": current.correction_approver,
-            "approved_at": now,
-            "pending_rating": None,
-            "pending_summary": "",
-            "pending_note": "",
-            "correction_approver": None,
-            "published_evidence": evidence_payload(claim_id=current.claim_id),
-        }
-
-    return _step(
-        "publish_correction",
-        verdict=verdict,
-        by=by,
-        note=comment,
-        version=version,
-        check=_publishable,
-        changes=published,
-    )
-
-
-@transaction.atomic
 def verdict_retract(*, verdict: Verdict, by, note: str, version: int | None = None) -> Verdict:
-    return _step(
+    return step_run(
         "retract",
         verdict=verdict,
         by=by,
@@ -476,7 +253,7 @@ def verdict_evidence_changed(*, claim_id: int, by, what: str) -> Verdict | None:
     note = f"Evidence changed: {what}" + (
         f"; sent back to {State(to).label.lower()}" if to != current.state else ""
     )
-    return _apply(current, to=to, by=by, comment=note, changes=changes, kind=kind)
+    return apply(current, to=to, by=by, comment=note, changes=changes, kind=kind)
 
 
 # Each step's service, by the step's name in the workflow table.
