@@ -204,20 +204,24 @@ def verdict_override_set(*, verdict: Verdict, by, reason: str, version: int | No
 
 @transaction.atomic
 def verdict_retract(*, verdict: Verdict, by, note: str, version: int | None = None) -> Verdict:
-    return step_run(
-        "retract",
-        verdict=verdict,
-        by=by,
-        note=note,
-        version=version,
-        changes=lambda current: {
+    """Retract a published verdict; a correction under way is dropped with it (its drafter
+    stays in the log, not as the verdict's last editor: the published text was never theirs)."""
+
+    def retracted(current: Verdict) -> dict:
+        changes = {
             "retracted_at": timezone.now(),
             "correction_note": note,
             "pending_rating": None,
             "pending_summary": "",
             "pending_note": "",
             "correction_approver": None,
-        },
+        }
+        if current.state in Verdict.CORRECTION_STATES:
+            changes["last_editor"] = None
+        return changes
+
+    return step_run(
+        "retract", verdict=verdict, by=by, note=note, version=version, changes=retracted
     )
 
 

@@ -242,3 +242,13 @@ def test_reports_serve_the_published_evidence_and_text_during_a_correction(draft
     assert row.state == "published" and row.summary == "The reviewer's text."
     assert [s.stance for s in row.sources] == ["supports"]
     assert row.sources[0].snapshot_sha256 == verdict.published_evidence[0]["snapshot"]["sha256"]
+
+
+def test_retracting_during_a_correction_drafted_by_the_approver(draft, editor):
+    """The editor who approved the verdict drafts a correction, then it is retracted: the
+    correction goes with it and the database's two-person checks still hold."""
+    verdict = published(draft, editor)
+    verdict = services.verdict_correct(verdict=verdict, by=editor, note="Fix.")
+    verdict = services.verdict_retract(verdict=verdict, by=editor, note="Withdrawn.")
+    assert verdict.state == State.RETRACTED and verdict.pending_note == ""
+    assert verdict.approver == editor and verdict.last_editor is None
