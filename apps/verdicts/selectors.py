@@ -6,6 +6,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -120,13 +121,25 @@ def article_rating_counts(*, article_ids: list[int]) -> dict[int, dict]:
     return counts
 
 
+# The state the public sees: a correction under way shows as the state it will replace.
+_PUBLIC_STATE = Case(
+    When(
+        state__in=Verdict.CORRECTION_STATES,
+        corrected_at__isnull=False,
+        then=Value(Verdict.State.CORRECTED),
+    ),
+    When(state__in=Verdict.CORRECTION_STATES, then=Value(Verdict.State.PUBLISHED)),
+    default=F("state"),
+)
+
+
 def claims_published_annotated(*, article_id: int | None = None) -> QuerySet[Claim]:
     """claims_public() with the current public verdict's `published_at`, `verdict_state` and
     `rating_label` as columns, so lists can filter and order on them."""
     current = verdicts_public().filter(claim=OuterRef("pk")).order_by("-published_at")
     return claims_public(article_id=article_id).annotate(
         published_at=Subquery(current.values("published_at")[:1]),
-        verdict_state=Subquery(current.values("state")[:1]),
+        verdict_state=Subquery(current.annotate(shown=_PUBLIC_STATE).values("shown")[:1]),
         rating_label=Subquery(current.values("rating__label")[:1]),
     )
 

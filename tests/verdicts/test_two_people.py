@@ -252,3 +252,13 @@ def test_retracting_during_a_correction_drafted_by_the_approver(draft, editor):
     verdict = services.verdict_retract(verdict=verdict, by=editor, note="Withdrawn.")
     assert verdict.state == State.RETRACTED and verdict.pending_note == ""
     assert verdict.approver == editor and verdict.last_editor is None
+
+
+def test_the_public_api_does_not_show_a_correction_under_way(draft, reviewer, editor):
+    verdict = published(draft, editor)
+    services.verdict_correct(verdict=verdict, by=reviewer, note="Fix.")
+    public = APIClient()
+    listed = public.get("/api/v1/claims/", {"state": "published"}).json()
+    assert [c["id"] for c in listed["results"]] == [draft.claim_id]
+    refused = public.get("/api/v1/claims/", {"state": "correction_drafted"})
+    assert refused.status_code == 400
