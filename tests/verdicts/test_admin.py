@@ -214,3 +214,28 @@ def test_the_page_carries_the_claim_and_its_evidence(client, editor, verdict):
     # Workflow first, then the claim, then the form.
     assert page.index('id="verdict-workflow"') < page.index('id="verdict-claim"')
     assert page.index('id="verdict-evidence"') < page.index('id="verdict_form"')
+
+
+def test_a_crafted_approve_post_from_an_editor_who_rewrote_the_draft_is_refused(
+    client, reviewer, editor, verdict
+):
+    client.force_login(editor)
+    form_post(client, verdict, summary="The editor's words.", _step="submit")
+    verdict.refresh_from_db()
+    assert verdict.state == State.SUBMITTED
+    response = transition(client, verdict, "approve")
+    assert messages_of(response) == [
+        "You changed this verdict or its evidence since it was last approved: "
+        "another editor approves."
+    ]
+    verdict.refresh_from_db()
+    assert verdict.state == State.SUBMITTED and verdict.approver_id is None
+
+
+def test_a_crafted_step_in_the_edit_form_cannot_skip_the_workflow(client, editor, verdict):
+    client.force_login(editor)
+    response = form_post(client, verdict, summary="Changed.", _step="publish")
+    assert response.status_code == 200
+    assert "A verdict that is draft cannot be moved to published." in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.state == State.DRAFT and verdict.summary == "Checks out."
