@@ -239,3 +239,20 @@ def test_a_crafted_step_in_the_edit_form_cannot_skip_the_workflow(client, editor
     assert "A verdict that is draft cannot be moved to published." in response.content.decode()
     verdict.refresh_from_db()
     assert verdict.state == State.DRAFT and verdict.summary == "Checks out."
+
+
+def test_archive_again_queues_a_new_capture_of_the_cited_source(client, editor, verdict):
+    from apps.sources.models import Snapshot
+
+    citation = verdict.claim.citations.get()
+    before = Snapshot.objects.filter(source=citation.source).count()
+    client.force_login(editor)
+    url = reverse("admin:verdicts_verdict_rearchive", args=[verdict.pk, citation.source_id])
+    response = client.post(url, follow=True)
+    assert messages_of(response) == [f"{citation.source.url} was queued for archiving again."]
+    queued = Snapshot.objects.filter(source=citation.source, state=Snapshot.State.QUEUED)
+    assert Snapshot.objects.filter(source=citation.source).count() == before + 1
+    assert queued.count() == 1
+    other = SnapshotFactory()
+    url = reverse("admin:verdicts_verdict_rearchive", args=[verdict.pk, other.source_id])
+    assert client.post(url).status_code == 404  # not a source of this claim
