@@ -22,7 +22,7 @@ from apps.claims.services import claim_add, claim_decide
 from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
-from apps.verdicts.models import Rating, Verdict
+from apps.verdicts.models import Rating, StaffProfile, Verdict
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from apps.verdicts.scale import rating_scale_seed
 from factcheck.errors import DomainError, Refused
@@ -36,6 +36,8 @@ DEMO_USERS = [
     ("editor2", "editor2-demo-pass", EDITORS, False),
     ("admin", "admin-demo-pass", None, True),
 ]
+# Public names the reports show (the reviewers keep the desk's default, "Fact-check desk").
+DEMO_PUBLIC_NAMES = {"editor": "Desk editor", "editor2": "Standards editor"}
 OFFLINE_OVERRIDE = (
     "Demo data: the cited page was read by the reviewer; the archive copy may be missing when "
     "the workbench runs without internet access."
@@ -74,6 +76,10 @@ def demo_users_ensure() -> list[tuple[str, str]]:
             user.save(update_fields=["password"])
         if group:
             user.groups.add(Group.objects.get(name=group))
+        if username in DEMO_PUBLIC_NAMES:
+            StaffProfile.objects.get_or_create(
+                user=user, defaults={"public_name": DEMO_PUBLIC_NAMES[username]}
+            )
         shown = password if user.check_password(password) else "(changed since the demo load)"
         created.append((username, shown))
     return created

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot, Source
-from apps.verdicts.models import ClaimSetVersion, Verdict
+from apps.verdicts.models import ClaimSetVersion, StaffProfile, Verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
     assert ClaimSetVersion.objects.filter(article=article).count() >= 4
     assert django_user_model.objects.get(username="admin").is_superuser
     assert django_user_model.objects.get(username="editor").groups.get().name == "Editors"
+    assert StaffProfile.objects.get(user__username="editor2").public_name == "Standards editor"
     added = article.claims.get(origin=Claim.Origin.REVIEWER)
     assert added.text == "That process has already started."
     assert article.body[added.start : added.end] == added.text
