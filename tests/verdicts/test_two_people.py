@@ -262,3 +262,19 @@ def test_the_public_api_does_not_show_a_correction_under_way(draft, reviewer, ed
     assert [c["id"] for c in listed["results"]] == [draft.claim_id]
     refused = public.get("/api/v1/claims/", {"state": "correction_drafted"})
     assert refused.status_code == 400
+
+
+def test_the_backfill_stores_todays_citations_for_verdicts_published_before(draft, editor):
+    import importlib
+
+    from django.apps import apps
+
+    from apps.verdicts.claimsets import evidence_payload
+
+    migration = importlib.import_module("apps.verdicts.migrations.0005_published_evidence_backfill")
+    verdict = published(draft, editor)
+    Verdict.objects.filter(pk=verdict.pk).update(published_evidence=[])
+    migration.backfill(apps, None)
+    verdict.refresh_from_db()
+    assert verdict.published_evidence == evidence_payload(claim_id=draft.claim_id)
+    assert len(verdict.published_evidence) == 1
