@@ -153,3 +153,12 @@ def verdicts_published_bulk(claims: list[Claim], *, author, approver, label: str
         )
         for i, c in enumerate(claims)
     )
+
+
+def correction_published(verdict: Verdict, *, by, approver, note: str, **changes) -> Verdict:
+    """A correction drafted by `by`, approved by another editor and published by `by`."""
+    from apps.verdicts import services
+
+    verdict = services.verdict_correct(verdict=verdict, by=by, note=note, **changes)
+    verdict = services.verdict_approve_correction(verdict=verdict, by=approver)
+    return services.verdict_publish_correction(verdict=verdict, by=by)

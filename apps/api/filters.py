@@ -53,7 +53,11 @@ class ClaimFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ClaimKind.choices)
     state = django_filters.ChoiceFilter(
         field_name="verdict_state",
-        choices=[(s, Verdict.State(s).label) for s in Verdict.PUBLIC_STATES],
+        choices=[
+            (s, Verdict.State(s).label)
+            for s in Verdict.PUBLIC_STATES
+            if s not in Verdict.CORRECTION_STATES  # under way: shown as the state it replaces
+        ],
         help_text="State of the current public verdict.",
     )
     published_after = django_filters.IsoDateTimeFilter(

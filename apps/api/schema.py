@@ -45,6 +45,7 @@ class SnapshotOut(serializers.Serializer):
 class PublicCitationOut(serializers.Serializer):
     url = serializers.URLField()
     title = serializers.CharField(allow_blank=True)
+    publisher = serializers.CharField(allow_blank=True, required=False)
     stance = serializers.ChoiceField(choices=CitationStance.choices)
     excerpt = serializers.CharField(allow_blank=True)
     snapshot = SnapshotOut(allow_null=True, help_text="The archived copy, when there is one.")

@@ -133,10 +133,26 @@ class VerdictSerializer(serializers.ModelSerializer):
     rating = RatingField(read_only=True)
     author = UsernameField()
     approver = UsernameField(allow_null=True)
+    last_editor = UsernameField(allow_null=True)
+    correction_approver = UsernameField(allow_null=True)
+    pending_rating = RatingField(read_only=True)
+    author_name = serializers.CharField(read_only=True, help_text="The author's public name.")
+    approver_name = serializers.CharField(
+        read_only=True, help_text="The approver's public name; empty before approval."
+    )
 
     class Meta:
         model = Verdict
-        fields = ["id", "claim", "rating", "summary", "archive_override", *Verdict.SERVICE_FIELDS]
+        fields = [
+            "id",
+            "claim",
+            "rating",
+            "summary",
+            "archive_override",
+            *Verdict.SERVICE_FIELDS,
+            "author_name",
+            "approver_name",
+        ]
         read_only_fields = fields
 
 

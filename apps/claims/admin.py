@@ -26,7 +26,7 @@ from apps.claims.explanation import contribution_rows
 from apps.claims.models import Claim
 from apps.claims.selectors import verdict_model
 from apps.claims.services import ClaimError, claim_decide, claims_assign, claims_set_status
-from apps.sources.forms import CitationForm
+from apps.sources.forms import CitationForm, CitationFormSet
 from apps.sources.models import Citation, Snapshot
 from apps.sources.selectors import citations_for_claims, citations_with_archive_state
 from factcheck.admin import ServiceRefusalsAsMessages
@@ -143,6 +143,7 @@ class CitationInline(admin.StackedInline):
 
     model = Citation
     form = CitationForm
+    formset = CitationFormSet
     extra = 1
     fields = ["url", "stance", "excerpt", "note", "archive", "excerpt_check"]
     readonly_fields = ["archive", "excerpt_check"]

@@ -27,7 +27,7 @@ checks it. Times are ISO 8601 with offset, dates YYYY-MM-DD, absent values null:
                            "best_rating": 5, "worst_rating": 1, "alternate_name": "True"}
                           | null,                   # null only for an unrated draft
                 "summary": "...", "correction_note": "...",
-                "author": "Full Name or username", "approver": "..." | "",
+                "author": "public name (default: Fact-check desk)", "approver": "..." | "",
                 "created_at": "...", "submitted_at": ..., "approved_at": ...,
                 "published_at": ..., "corrected_at": ..., "retracted_at": ...
               },

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
-from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 
 from apps.articles.models import Article
 from apps.sources.models import Citation, Snapshot
+from apps.verdicts.claimsets import public_state
 from apps.verdicts.models import Rating, Verdict
-from apps.verdicts.selectors import verdicts_public
+from apps.verdicts.selectors import public_names, verdicts_public
 
 CHUNK_SIZE = 2000
 
@@ -65,6 +65,7 @@ _ROW_VALUES = (
     "approver_id",
     "created_at",
     *Verdict.STEP_TIMES,
+    "published_evidence",
 )
 
 
@@ -89,6 +90,7 @@ class ReportRow:
     published_at: datetime | None
     corrected_at: datetime | None
     retracted_at: datetime | None
+    published_evidence: list[dict]
     article_title: str = ""
     article_url: str = ""
     rating_label: str = ""
@@ -109,13 +111,8 @@ class ReportRow:
 
 
 def _people(user_ids: Iterable[int]) -> dict[int, str]:
-    """Full names (or usernames) of these users."""
-    return {
-        pk: f"{first} {last}".strip() or username
-        for pk, username, first, last in get_user_model()
-        .objects.filter(pk__in=user_ids)
-        .values_list("pk", "username", "first_name", "last_name")
-    }
+    """The public names of these users (never a username: see verdicts.selectors)."""
+    return public_names(user_ids=user_ids)
 
 
 def report_verdicts(
@@ -193,6 +190,20 @@ def _citations(verdicts: QuerySet[Verdict]) -> QuerySet:
     )
 
 
+def _published_source(citation: dict) -> SourceRow:
+    snapshot = citation.get("snapshot") or {}
+    archived_at = snapshot.get("archived_at")
+    return SourceRow(
+        url=citation["url"],
+        title=citation["title"],
+        publisher=citation.get("publisher", ""),
+        stance=citation["stance"],
+        excerpt=citation["excerpt"],
+        snapshot_sha256=snapshot.get("sha256"),
+        snapshot_at=datetime.fromisoformat(archived_at) if archived_at else None,
+    )
+
+
 def paragraph_breaks(body: str) -> list[int]:
     """Offsets where paragraphs 2, 3, ... of the body begin."""
     return [m.end() for m in _PARAGRAPH_BREAK.finditer(body)]
@@ -256,6 +267,11 @@ def report_rows(
                 if citation_key == key:
                     row.sources.append(SourceRow(*citation[3:]))
                 citation = next(citations, None)
+            # A correction under way is not public until it is published.
+            row.state = public_state(row.state, row.corrected_at)
+            if not row.draft and row.published_evidence:
+                # The public sees the evidence the verdict was published with, not today's rows.
+                row.sources = [_published_source(c) for c in row.published_evidence]
             yield row
     if on_article_done and current_article is not None:
         on_article_done(current_article)

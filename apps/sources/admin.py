@@ -165,5 +165,12 @@ class CitationAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         saved = Citation.objects.select_related("snapshot").get(pk=obj.pk)
         services.citation_update(
-            citation=saved, stance=obj.stance, excerpt=obj.excerpt, note=obj.note
+            citation=saved, stance=obj.stance, excerpt=obj.excerpt, note=obj.note, by=request.user
         )
+
+    def delete_model(self, request, obj):
+        services.citation_delete(citation=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for citation in queryset.select_related("source"):
+            services.citation_delete(citation=citation, by=request.user)

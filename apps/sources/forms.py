@@ -11,7 +11,14 @@ from simple_history.models import HistoricalRecords
 
 from apps.sources.models import Citation
 from apps.sources.normalize import BadURL, url_normalise
-from apps.sources.services import citation_add, citation_update
+from apps.sources.services import citation_add, citation_delete, citation_update
+
+
+def request_user():
+    """The signed-in user of the admin request being served (django-simple-history keeps it)."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 class CitationForm(forms.ModelForm):
@@ -57,11 +64,7 @@ class CitationForm(forms.ModelForm):
         return cleaned
 
     def _reviewer(self):
-        if self.by is not None:
-            return self.by
-        request = getattr(HistoricalRecords.context, "request", None)
-        user = getattr(request, "user", None)
-        return user if getattr(user, "is_authenticated", False) else None
+        return self.by if self.by is not None else request_user()
 
     def save(self, commit=True):
         """Hand the cleaned data to the service. What clean() could not foresee (a colleague
@@ -75,6 +78,7 @@ class CitationForm(forms.ModelForm):
                 stance=data["stance"],
                 excerpt=data.get("excerpt", ""),
                 note=data.get("note", ""),
+                by=self._reviewer(),
             )
         else:
             citation = citation_add(
@@ -88,3 +92,12 @@ class CitationForm(forms.ModelForm):
         self.instance = citation
         self.save_m2m = lambda: None
         return citation
+
+
+class CitationFormSet(forms.BaseInlineFormSet):
+    """The claim page's citations: a removed one goes through `services.citation_delete`, so the
+    verdict reviewed with it hears of it (or refuses, once published)."""
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            citation_delete(citation=obj, by=request_user())

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -7,11 +7,20 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.verdicts import services
+from apps.sources.models import Source
+from apps.sources.services import snapshot_request
+from apps.verdicts import selectors, services
 from apps.verdicts.forms import TransitionForm, VerdictForm
-from apps.verdicts.models import ClaimSetVersion, Rating, Verdict, VerdictTransition
-from apps.verdicts.workflow import STEPS_BY_NAME, steps_open
+from apps.verdicts.models import (
+    ClaimSetVersion,
+    Rating,
+    StaffProfile,
+    Verdict,
+    VerdictTransition,
+)
+from apps.verdicts.workflow import PERM_PUBLISH, STEPS_BY_NAME
 from factcheck.admin import ServiceRefusalsAsMessages
+from factcheck.errors import DomainError
 
 State = Verdict.State
 
@@ -43,7 +52,7 @@ class VerdictTransitionInline(admin.TabularInline):
     model = VerdictTransition
     extra = 0
     can_delete = False
-    fields = ["from_state", "to_state", "by", "at", "comment"]
+    fields = ["from_state", "to_state", "kind", "by", "at", "comment"]
     readonly_fields = fields
     verbose_name_plural = "Workflow log"
 
@@ -85,7 +94,11 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
                     "author",
                     "approver",
                     "version",
+                    "last_editor",
                     "correction_note",
+                    ("pending_rating", "correction_approver"),
+                    "pending_summary",
+                    "pending_note",
                     ("created_at", "updated_at"),
                     ("submitted_at", "approved_at"),
                     ("published_at", "corrected_at", "retracted_at"),
@@ -128,6 +141,32 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
             request, obj
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A workflow button pressed in the edit form saves the edits and takes the step in one
+        transaction; if the service refuses either, nothing is written and the form comes back
+        filled in, with the refusal on top (never a redirect that drops what was typed)."""
+        base = super(ServiceRefusalsAsMessages, self)
+        try:
+            return base.changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            if request.method != "POST":
+                raise
+            request.verdict_refusal = exc.message
+            return base.changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "verdict_refusal", "")
+        if not refusal:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(refusal)
+
+        return Refused
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
@@ -139,6 +178,16 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
                 summary=data.get("summary", ""),
                 archive_override=data.get("archive_override", ""),
             )
+            step = STEPS_BY_NAME.get(request.POST.get("_step", ""))
+            if step is not None:
+                updated = services.verdict_step(
+                    verdict=updated,
+                    name=step.name,
+                    by=request.user,
+                    note=request.POST.get("_step_note", ""),
+                    version=updated.version,
+                )
+                self.message_user(request, step.done, messages.SUCCESS)
         else:
             updated = services.verdict_create(
                 claim=data["claim"],
@@ -158,12 +207,27 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
         obj.pk = updated.pk
         obj.refresh_from_db()
 
+    def response_change(self, request, obj):
+        if "_step" in request.POST:
+            return HttpResponseRedirect(reverse("admin:verdicts_verdict_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["transitions"] = steps_open(state=obj.state, user=request.user)
-            context["transition_form"] = TransitionForm(initial={"expected_version": obj.version})
-            if obj.state == State.APPROVED:
-                context["publish_problems"] = services.verdict_publish_check(verdict=obj).problems
+            offers = services.verdict_steps_offered(verdict=obj, user=request.user)
+            context.update(
+                offers=offers,
+                in_form=obj.state in Verdict.EDITABLE_STATES
+                and super().has_change_permission(request, obj),
+                transition_form=TransitionForm(initial={"expected_version": obj.version}),
+                evidence=selectors.verdict_evidence(claim_id=obj.claim_id),
+                paragraph=selectors.claim_paragraph(claim=obj.claim),
+                scale=Rating.objects.all(),
+                may_override=request.user.has_perm(PERM_PUBLISH),
+                in_correction=obj.state in Verdict.CORRECTION_STATES,
+            )
+            if obj.state in (State.APPROVED, State.CORRECTION_APPROVED, *Verdict.EDITABLE_STATES):
+                context["blockers"] = services.verdict_publish_check(verdict=obj).blockers
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -172,9 +236,53 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
                 "<path:object_id>/transition/<str:action>/",
                 self.admin_site.admin_view(self.transition_view),
                 name="verdicts_verdict_transition",
-            )
+            ),
+            path(
+                "<path:object_id>/override/",
+                self.admin_site.admin_view(self.override_view),
+                name="verdicts_verdict_override",
+            ),
+            path(
+                "<path:object_id>/rearchive/<int:source_id>/",
+                self.admin_site.admin_view(self.rearchive_view),
+                name="verdicts_verdict_rearchive",
+            ),
         ]
         return custom + super().get_urls()
+
+    def override_view(self, request, object_id: str):
+        """An editor's reason to publish without an archived copy, in the state it is needed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        verdict = get_object_or_404(Verdict, pk=object_id)
+        form = TransitionForm(request.POST)
+        form.is_valid()
+        try:
+            services.verdict_override_set(
+                verdict=verdict,
+                by=request.user,
+                reason=request.POST.get("archive_override", ""),
+                version=form.cleaned_data.get("expected_version"),
+            )
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, "The archive override was saved.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:verdicts_verdict_change", args=[verdict.pk]))
+
+    def rearchive_view(self, request, object_id: str, source_id: int):
+        """Capture a cited source again (a blocker's fix), then come back to the verdict."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        verdict = get_object_or_404(Verdict, pk=object_id)
+        if not request.user.has_perm("sources.change_source"):
+            raise PermissionDenied
+        source = get_object_or_404(Source, pk=source_id, citations__claim_id=verdict.claim_id)
+        snapshot_request(source=source, force=True)
+        self.message_user(
+            request, f"{source.url} was queued for archiving again.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:verdicts_verdict_change", args=[verdict.pk]))
 
     def transition_view(self, request, object_id: str, action: str):
         if request.method != "POST":
@@ -206,6 +314,16 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
         else:
             self.message_user(request, step.done, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    """The name each staff member is shown under in reports and the API."""
+
+    list_display = ["user", "public_name"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "public_name"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(ClaimSetVersion)

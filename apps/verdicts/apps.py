@@ -6,6 +6,14 @@ class VerdictsConfig(AppConfig):
     label = "verdicts"
 
     def ready(self) -> None:
+        """Wire verdicts into the apps below it, which may not import it: a change to a claim's
+        citations reaches the verdict under review (apps.sources.listeners), and the claims
+        admin shows prior checks (apps.claims.extensions)."""
+        from apps.sources.listeners import evidence_listener_add
+        from apps.verdicts.services import verdict_evidence_changed
+
+        evidence_listener_add(verdict_evidence_changed)
+
         from apps.claims.extensions import PriorChecks, prior_checks_register
         from apps.verdicts.priorlinks import (
             claims_with_prior_checks,

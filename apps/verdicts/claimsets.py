@@ -6,7 +6,7 @@ from django.db.models import Max, QuerySet
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation
-from apps.verdicts.models import ClaimSetVersion
+from apps.verdicts.models import ClaimSetVersion, Verdict
 from apps.verdicts.selectors import claims_public, verdicts_public
 
 
@@ -28,6 +28,7 @@ VERDICT_COLUMNS = (
     "rating__worst_rating",
     "rating__alternate_name",
     "rating__colour",
+    "published_evidence",
 )
 CITATION_COLUMNS = (
     "claim_id",
@@ -35,6 +36,7 @@ CITATION_COLUMNS = (
     "excerpt",
     "source__url",
     "source__title",
+    "source__publisher",
     "snapshot_id",
     "snapshot__state",
     "snapshot__sha256",
@@ -42,9 +44,16 @@ CITATION_COLUMNS = (
 )
 
 
+def public_state(state: str, corrected_at) -> str:
+    """The state the public sees: a correction under way is not public until it is published."""
+    if state in Verdict.CORRECTION_STATES:
+        return Verdict.State.CORRECTED if corrected_at else Verdict.State.PUBLISHED
+    return state
+
+
 def verdict_payload(row: dict) -> dict:
     return {
-        "state": row["state"],
+        "state": public_state(row["state"], row["corrected_at"]),
         "rating": {
             "label": row["rating__label"],
             "rating_value": row["rating__rating_value"],
@@ -66,6 +75,7 @@ def citation_payload(row: dict) -> dict:
     return {
         "url": row["source__url"],
         "title": row["source__title"],
+        "publisher": row["source__publisher"],
         "stance": row["stance"],
         "excerpt": row["excerpt"],
         "snapshot": {
@@ -76,6 +86,13 @@ def citation_payload(row: dict) -> dict:
         if archived
         else None,
     }
+
+
+def evidence_payload(*, claim_id: int) -> list[dict]:
+    """The claim's citations in their public shape: stored with a verdict when it (or its
+    correction) is published, so the public keeps seeing the evidence that was approved."""
+    rows = Citation.objects.filter(claim_id=claim_id).order_by("created_at", "id")
+    return [citation_payload(row) for row in rows.values(*CITATION_COLUMNS)]
 
 
 def claims_payload(claims: QuerySet[Claim], *, with_article: bool = False) -> list[dict]:
@@ -110,7 +127,8 @@ def claims_payload(claims: QuerySet[Claim], *, with_article: bool = False) -> li
             "end": claim["end"],
             "kind": claim["kind"],
             "verdict": verdict_payload(verdict),
-            "citations": citations.get(claim["id"], []),
+            # Verdicts published before evidence was stored with them fall back to the live rows.
+            "citations": verdict["published_evidence"] or citations.get(claim["id"], []),
         }
         if with_article:
             item["article"] = claim["article_id"]

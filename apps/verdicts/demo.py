@@ -23,7 +23,7 @@ from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
 from apps.verdicts.demo_pages import demo_pages_archive
-from apps.verdicts.models import Rating, Verdict
+from apps.verdicts.models import Rating, StaffProfile, Verdict
 from apps.verdicts.priorchecks import prior_checks_match
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
 from apps.verdicts.scale import rating_scale_seed
@@ -45,6 +45,9 @@ FOLLOWUP = {
     "title": "Kurdish gains leave Moscow watching from the sidelines",
     "repeat_contains": "the Syrian Kurds took by storm the fortified city of Manbij",
 }
+
+# Public names the reports show (the reviewers keep the desk's default, "Fact-check desk").
+DEMO_PUBLIC_NAMES = {"editor": "Desk editor", "editor2": "Standards editor"}
 OFFLINE_OVERRIDE = (
     "Demo data: the cited page was read by the reviewer; the archive copy may be missing when "
     "the workbench runs without internet access."
@@ -85,6 +88,10 @@ def demo_users_ensure() -> list[tuple[str, str]]:
             user.save(update_fields=["password"])
         if group:
             user.groups.add(Group.objects.get(name=group))
+        if username in DEMO_PUBLIC_NAMES:
+            StaffProfile.objects.get_or_create(
+                user=user, defaults={"public_name": DEMO_PUBLIC_NAMES[username]}
+            )
         shown = password if user.check_password(password) else "(changed since the demo load)"
         created.append((username, shown))
     return created
@@ -125,8 +132,16 @@ def _verdict_to_state(claim: Claim, plan: dict, users: dict) -> Verdict | None:
         Verdict.objects.filter(pk=verdict.pk).update(archive_override=OFFLINE_OVERRIDE)
         verdict.refresh_from_db()
     verdict = services.verdict_publish(verdict=verdict, by=editor)
-    if target == "corrected":
-        return services.verdict_correct(verdict=verdict, by=editor, note=plan["note"])
+    if target in {"corrected", "correction_drafted"}:
+        # The author drafts the correction; another editor than the one who approved the
+        # verdict signs it off (a correction takes two people, like the verdict did).
+        verdict = services.verdict_correct(
+            verdict=verdict, by=writer, note=plan["note"], summary=plan.get("correction_summary")
+        )
+        if target == "correction_drafted":
+            return verdict  # waiting for a second editor
+        verdict = services.verdict_approve_correction(verdict=verdict, by=editor)
+        return services.verdict_publish_correction(verdict=verdict, by=editor)
     if target == "retracted":
         return services.verdict_retract(verdict=verdict, by=editor, note=plan["note"])
     return verdict

@@ -39,6 +39,8 @@ class VerdictState(models.TextChoices):
     APPROVED = "approved", "Approved"
     PUBLISHED = "published", "Published"
     CORRECTED = "corrected", "Published with correction"
+    CORRECTION_DRAFTED = "correction_drafted", "Correction awaiting approval"
+    CORRECTION_APPROVED = "correction_approved", "Correction approved"
     RETRACTED = "retracted", "Retracted"
 
 
@@ -48,13 +50,19 @@ _S = VerdictState
 # The author may still edit the verdict.
 EDITABLE_STATES = [_S.DRAFT, _S.CHANGES_REQUESTED]
 # The public may see the verdict (a retracted one is shown as retracted).
-PUBLIC_STATES = [_S.PUBLISHED, _S.CORRECTED, _S.RETRACTED]
+# While a correction is drafted and approved the published text stays public, unchanged.
+CORRECTION_STATES = [_S.CORRECTION_DRAFTED, _S.CORRECTION_APPROVED]
+PUBLIC_STATES = [_S.PUBLISHED, _S.CORRECTED, *CORRECTION_STATES, _S.RETRACTED]
 # Published and standing: what readers and feeds count.
-LIVE_PUBLIC_STATES = [_S.PUBLISHED, _S.CORRECTED]
+LIVE_PUBLIC_STATES = [_S.PUBLISHED, _S.CORRECTED, *CORRECTION_STATES]
 # The claim's verdict: every state but retracted (at most one per claim, by constraint).
 LIVE_STATES = [s for s in _S if s != _S.RETRACTED]
 # Live and out of the author's hands: the claim's status is frozen while one exists.
 UNDER_WAY_STATES = [s for s in LIVE_STATES if s not in EDITABLE_STATES]
+# Submitted or signed off: a change to the claim's evidence sends it back to its author.
+REVIEWED_STATES = [_S.SUBMITTED, _S.APPROVED]
+# Published and standing with no correction under way: its evidence is frozen.
+FROZEN_STATES = [_S.PUBLISHED, _S.CORRECTED]
 # An editor has signed it off: approver, rating and approval time are set.
 APPROVED_STATES = [_S.APPROVED, *PUBLIC_STATES]
 
@@ -67,6 +75,11 @@ SERVICE_FIELDS = [
     "correction_note",
     "author",
     "approver",
+    "last_editor",
+    "pending_rating",
+    "pending_summary",
+    "pending_note",
+    "correction_approver",
     "created_at",
     "updated_at",
     *STEP_TIMES,
@@ -84,6 +97,9 @@ class Verdict(models.Model):
     LIVE_PUBLIC_STATES = LIVE_PUBLIC_STATES
     LIVE_STATES = LIVE_STATES
     UNDER_WAY_STATES = UNDER_WAY_STATES
+    CORRECTION_STATES = CORRECTION_STATES
+    REVIEWED_STATES = REVIEWED_STATES
+    FROZEN_STATES = FROZEN_STATES
     STEP_TIMES = STEP_TIMES
     SERVICE_FIELDS = SERVICE_FIELDS
 
@@ -102,6 +118,32 @@ class Verdict(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="approved_verdicts",
+    )
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last changed the text, rating or evidence; never its approver.",
+    )
+    pending_rating = models.ForeignKey(
+        Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pending_summary = models.TextField(blank=True, help_text="A drafted correction's summary.")
+    pending_note = models.TextField(blank=True, help_text="A drafted correction's public note.")
+    correction_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_evidence = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The citations as they were when the verdict (or its correction) was published.",
     )
     archive_override = models.TextField(
         blank=True,
@@ -127,6 +169,24 @@ class Verdict(models.Model):
             models.CheckConstraint(
                 condition=models.Q(approver__isnull=True) | ~models.Q(approver=models.F("author")),
                 name="verdict_two_person_rule",
+            ),
+            # Whoever last changed the text, rating or evidence is an author too.
+            models.CheckConstraint(
+                condition=models.Q(approver__isnull=True)
+                | models.Q(last_editor__isnull=True)
+                | ~models.Q(approver=models.F("last_editor"))
+                | models.Q(state__in=CORRECTION_STATES),
+                name="verdict_approver_not_last_editor",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(correction_approver__isnull=True)
+                | ~models.Q(correction_approver=models.F("last_editor")),
+                name="verdict_correction_two_person_rule",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=VerdictState.CORRECTION_APPROVED)
+                | models.Q(correction_approver__isnull=False),
+                name="verdict_correction_approved_has_approver",
             ),
             models.CheckConstraint(
                 condition=~models.Q(state__in=APPROVED_STATES)
@@ -154,8 +214,17 @@ class Verdict(models.Model):
         return f"{self.rating or 'Unrated'} ({self.get_state_display()})"
 
 
+class TransitionKind(models.TextChoices):
+    STEP = "step", "Workflow step"
+    EDIT = "edit", "Edited"
+    EVIDENCE = "evidence", "Evidence changed"
+
+
 class VerdictTransition(models.Model):
-    """Who moved a verdict from one state to another, when, and why."""
+    """Who moved a verdict from one state to another, when, and why. Edits and evidence changes
+    are logged too: whoever made one since the last approval counts as an author."""
+
+    Kind = TransitionKind
 
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=20, choices=Verdict.State.choices)
@@ -163,9 +232,10 @@ class VerdictTransition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
+    kind = models.CharField(max_length=8, choices=TransitionKind.choices, default="step")
 
     class Meta:
-        ordering = ["verdict_id", "at"]
+        ordering = ["verdict_id", "at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state} by {self.by}"
@@ -290,3 +360,29 @@ class PriorCheckMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} ~ {self.prior_claim_id or self.external_id} ({self.state})"
+
+
+PUBLIC_NAME_DEFAULT = "Fact-check desk"
+
+
+class StaffProfile(models.Model):
+    """The name a staff member is shown under in reports and the API: never their username."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    public_name = models.CharField(
+        max_length=120,
+        default=PUBLIC_NAME_DEFAULT,
+        help_text="Shown to the public as author or approver.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(public_name=""), name="staffprofile_public_name_set"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.public_name

@@ -25,7 +25,7 @@ from apps.verdicts.models import ExternalFactCheck, PriorCheckMatch, Verdict
 from apps.verdicts.priorscore import STOPWORDS, PriorScore, claim_terms, prior_score
 from factcheck.errors import Conflict, NotPermitted, Refused
 
-CHECKED_STATES = (Verdict.State.PUBLISHED, Verdict.State.CORRECTED)
+CHECKED_STATES = Verdict.LIVE_PUBLIC_STATES  # published and standing, a correction under way too
 CANDIDATES = 20  # per source and per search method, before scoring
 SEARCH_TERMS = 4  # words of the claim the full-text search looks for, longest first
 PORTABLE_SCAN = 500

@@ -1,11 +1,26 @@
 """Reads shared by the admin, the API and the reports, so all three agree on what is public."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from collections.abc import Iterable
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot
-from apps.verdicts.models import Verdict
+from apps.sources.selectors import citations_with_archive_state
+from apps.verdicts.models import PUBLIC_NAME_DEFAULT, StaffProfile, Verdict
 from apps.verdicts.roles import staff_may
 
 
@@ -107,13 +122,25 @@ def article_rating_counts(*, article_ids: list[int]) -> dict[int, dict]:
     return counts
 
 
+# The state the public sees: a correction under way shows as the state it will replace.
+_PUBLIC_STATE = Case(
+    When(
+        state__in=Verdict.CORRECTION_STATES,
+        corrected_at__isnull=False,
+        then=Value(Verdict.State.CORRECTED),
+    ),
+    When(state__in=Verdict.CORRECTION_STATES, then=Value(Verdict.State.PUBLISHED)),
+    default=F("state"),
+)
+
+
 def claims_published_annotated(*, article_id: int | None = None) -> QuerySet[Claim]:
     """claims_public() with the current public verdict's `published_at`, `verdict_state` and
     `rating_label` as columns, so lists can filter and order on them."""
     current = verdicts_public().filter(claim=OuterRef("pk")).order_by("-published_at")
     return claims_public(article_id=article_id).annotate(
         published_at=Subquery(current.values("published_at")[:1]),
-        verdict_state=Subquery(current.values("state")[:1]),
+        verdict_state=Subquery(current.annotate(shown=_PUBLIC_STATE).values("shown")[:1]),
         rating_label=Subquery(current.values("rating__label")[:1]),
     )
 
@@ -146,3 +173,45 @@ def snapshots_published() -> QuerySet[Snapshot]:
         Exists(verdicts_public().filter(claim=OuterRef("claim")))
     )
     return Snapshot.objects.filter(state=Snapshot.State.ARCHIVED).filter(Exists(cited_in_public))
+
+
+def verdict_evidence(*, claim_id: int) -> list[Citation]:
+    """The claim's citations as the verdict page shows them: source, snapshot, and the state and
+    reason of the source's latest capture (`archive_state`, `archive_reason`). One query."""
+    return list(
+        citations_with_archive_state().filter(claim_id=claim_id).order_by("created_at", "id")
+    )
+
+
+def claim_paragraph(*, claim: Claim) -> tuple[str, str, str]:
+    """The paragraph of the article that holds the claim, cut into (before, claim, after), so
+    the verdict page can show the claim in full and in its context."""
+    body = claim.article.body
+    start = body.rfind("\n\n", 0, claim.start)
+    start = 0 if start < 0 else start + 2
+    end = body.find("\n\n", claim.end)
+    end = len(body) if end < 0 else end
+    return body[start : claim.start], body[claim.start : claim.end], body[claim.end : end]
+
+
+def public_names(*, user_ids: Iterable[int | None]) -> dict[int | None, str]:
+    """The name each staff member is shown under in public (reports, the API): the public name
+    set in their staff profile, else the desk's name. Never a username. One query."""
+    ids = {pk for pk in user_ids if pk is not None}
+    names = dict(StaffProfile.objects.filter(user_id__in=ids).values_list("user_id", "public_name"))
+    return {**{pk: names.get(pk, PUBLIC_NAME_DEFAULT) for pk in ids}, None: ""}
+
+
+def _public_name(user_field: str):
+    name = StaffProfile.objects.filter(user_id=OuterRef(user_field)).values("public_name")[:1]
+    return Coalesce(Subquery(name), Value(PUBLIC_NAME_DEFAULT))
+
+
+def verdicts_with_public_names(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
+    """`author_name` and `approver_name` (empty before approval) as columns: no query per row."""
+    return verdicts.annotate(
+        author_name=_public_name("author_id"),
+        approver_name=Case(
+            When(approver__isnull=True, then=Value("")), default=_public_name("approver_id")
+        ),
+    )

@@ -3,103 +3,56 @@ the workflow table (apps.verdicts.workflow). A step checks the actor's permissio
 locks the row, then checks the state and its own rule on the locked row, records a
 VerdictTransition and bumps the version, so a stale form can never overwrite newer work."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.claims.models import Claim
-from apps.sources.models import Citation, Snapshot
-from apps.verdicts.claimsets import claim_set_freeze
+from apps.verdicts.claimsets import evidence_payload
+from apps.verdicts.corrections import (
+    verdict_approve_correction,
+    verdict_correct,
+    verdict_publish_correction,
+)
 from apps.verdicts.models import Rating, Verdict, VerdictTransition
-from apps.verdicts.workflow import PERM_CREATE, PERM_EDIT, STEPS_BY_NAME
-from factcheck.errors import Conflict, NotPermitted, Refused
+from apps.verdicts.readiness import (
+    Blocker,
+    PublishCheck,
+    publishable_or_refuse,
+    verdict_publish_check,
+)
+from apps.verdicts.steps import (
+    VerdictConflictError,
+    VerdictError,
+    VerdictPermissionError,
+    apply,
+    locked,
+    require,
+    step_run,
+    verdict_authors,
+)
+from apps.verdicts.workflow import PERM_CREATE, PERM_EDIT, PERM_PUBLISH, STEPS, STEPS_BY_NAME, Step
 
 State = Verdict.State
 
-
-class VerdictError(Refused):
-    """A verdict rule was broken; the message is meant for the user."""
-
-
-class VerdictPermissionError(NotPermitted, VerdictError):
-    """The user lacks the permission this step of the workflow needs."""
-
-
-class VerdictConflictError(Conflict, VerdictError):
-    """Someone else changed the verdict after the user loaded it."""
-
-
-def _require(user, perm: str, action: str) -> None:
-    if not (user and user.is_active and user.has_perm(perm)):
-        raise VerdictPermissionError(f"You are not allowed to {action}.")
-
-
-def _locked(verdict: Verdict, expected_version: int | None) -> Verdict:
-    current = Verdict.objects.select_for_update().get(pk=verdict.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise VerdictConflictError(
-            "This verdict was changed by someone else since you opened it "
-            f"(your copy is version {expected_version}, it is now version {current.version}). "
-            "Reload the page and apply your change again."
-        )
-    return current
-
-
-def _apply(current: Verdict, *, to: str, by, comment: str, changes: dict) -> Verdict:
-    from_state = current.state
-    for field, value in changes.items():
-        setattr(current, field, value)
-    current.state = to
-    current.version += 1
-    current._change_reason = (comment or f"{from_state} → {to}")[:100]
-    current._history_user = by
-    current.save()
-    current.refresh_from_db()
-    VerdictTransition.objects.create(
-        verdict=current, from_state=from_state, to_state=to, by=by, comment=comment
-    )
-    return current
-
-
-def _step(
-    name: str,
-    *,
-    verdict: Verdict,
-    by,
-    note: str,
-    version: int | None,
-    check: Callable[[Verdict], None] | None = None,
-    changes: Callable[[Verdict], dict] | None = None,
-) -> Verdict:
-    """Run one step of the workflow table: permission and note first (they need no row), then
-    lock, then the state and the step's own `check` on the locked row, then the change."""
-    step = STEPS_BY_NAME[name]
-    _require(by, step.permission, step.may)
-    if step.note_required and not note.strip():
-        raise VerdictError(step.note_required)
-    current = _locked(verdict, version)
-    if current.state not in step.sources:
-        raise VerdictError(
-            f"A verdict that is {current.get_state_display().lower()} cannot be moved to "
-            f"{State(step.target).label.lower()}."
-        )
-    if check is not None:
-        check(current)
-    moved = _apply(
-        current, to=step.target, by=by, comment=note, changes=changes(current) if changes else {}
-    )
-    if step.freezes:
-        claim_set_freeze(
-            article=moved.claim.article, by=by, reason=f"{step.target} verdict {moved.pk}"
-        )
-    return moved
+__all__ = [
+    "Blocker",
+    "PublishCheck",
+    "VerdictConflictError",
+    "VerdictError",
+    "VerdictPermissionError",
+    "verdict_approve_correction",
+    "verdict_authors",
+    "verdict_correct",
+    "verdict_publish_check",
+    "verdict_publish_correction",
+]
 
 
 @transaction.atomic
 def verdict_create(*, claim: Claim, by, rating: Rating | None = None, summary: str = "") -> Verdict:
-    _require(by, PERM_CREATE, "write verdicts")
+    require(by, PERM_CREATE, "write verdicts")
     # Lock, then check: a colleague may have closed the claim since the caller loaded it.
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != Claim.Status.OPEN:
@@ -124,8 +77,8 @@ def verdict_update(
     archive_override: str = "",
 ) -> Verdict:
     """Edit a draft. `version` is the one the user's form was built from (optimistic locking)."""
-    _require(by, PERM_EDIT, "edit verdicts")
-    current = _locked(verdict, version)
+    require(by, PERM_EDIT, "edit verdicts")
+    current = locked(verdict, version)
     if current.state not in Verdict.EDITABLE_STATES:
         raise VerdictError(
             f"A verdict that is {current.get_state_display().lower()} cannot be edited"
@@ -136,16 +89,12 @@ def verdict_update(
             )
         )
     changes = {"rating": rating, "summary": summary, "archive_override": archive_override}
-    if current.state == State.CHANGES_REQUESTED:
-        return _apply(current, to=State.DRAFT, by=by, comment="edited", changes=changes)
-    for field, value in changes.items():
-        setattr(current, field, value)
-    current.version += 1
-    current._change_reason = "edited"
-    current._history_user = by
-    current.save()
-    current.refresh_from_db()
-    return current
+    if all(getattr(current, field) == value for field, value in changes.items()):
+        return current  # nothing changed: no new version, and the user is no new author
+    changes["last_editor"] = by
+    kind = VerdictTransition.Kind.EDIT
+    to = State.DRAFT if current.state == State.CHANGES_REQUESTED else current.state
+    return apply(current, to=to, by=by, comment="edited", changes=changes, kind=kind)
 
 
 @transaction.atomic
@@ -164,7 +113,7 @@ def verdict_submit(
         if missing:
             raise VerdictError(f"Add {' and '.join(missing)} before submitting.")
 
-    return _step(
+    return step_run(
         "submit",
         verdict=verdict,
         by=by,
@@ -179,7 +128,7 @@ def verdict_submit(
 def verdict_request_changes(
     *, verdict: Verdict, by, comment: str, version: int | None = None
 ) -> Verdict:
-    return _step(
+    return step_run(
         "request_changes",
         verdict=verdict,
         by=by,
@@ -194,116 +143,121 @@ def verdict_reopen(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
     """Back to draft after changes were requested, so the author can edit."""
-    return _step("reopen", verdict=verdict, by=by, note=comment, version=version)
+    return step_run("reopen", verdict=verdict, by=by, note=comment, version=version)
 
 
 @transaction.atomic
 def verdict_approve(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
-    def not_the_author(current: Verdict) -> None:
-        if current.author_id == by.pk:
-            raise VerdictError("You wrote this verdict; another editor must approve it.")
-
-    return _step(
+    return step_run(
         "approve",
         verdict=verdict,
         by=by,
         note=comment,
         version=version,
-        check=not_the_author,
         changes=lambda current: {"approver": by, "approved_at": timezone.now()},
     )
-
-
-@dataclass(frozen=True)
-class PublishCheck:
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def verdict_publish_check(*, verdict: Verdict) -> PublishCheck:
-    """What stands between an approved verdict and publication, in words for the editor."""
-    problems = []
-    if verdict.rating_id is None:
-        problems.append("it has no rating")
-    if not verdict.summary.strip():
-        problems.append("it has no summary")
-    citations = list(Citation.objects.filter(claim_id=verdict.claim_id).select_related("source"))
-    if not citations:
-        problems.append("the claim has no cited source")
-    if not verdict.archive_override.strip():
-        archived_sources = set(
-            Snapshot.objects.filter(
-                source_id__in=[c.source_id for c in citations], state=Snapshot.State.ARCHIVED
-            ).values_list("source_id", flat=True)
-        )
-        unarchived = [c.source.url for c in citations if c.source_id not in archived_sources]
-        if unarchived:
-            problems.append(
-                "these sources are not archived (archive them or give an override reason): "
-                + ", ".join(unarchived)
-            )
-    return PublishCheck(problems)
-
-
-def _publishable(current: Verdict) -> None:
-    check = verdict_publish_check(verdict=current)
-    if not check.ok:
-        raise VerdictError("Cannot publish: " + "; ".join(check.problems) + ".")
 
 
 @transaction.atomic
 def verdict_publish(
     *, verdict: Verdict, by, comment: str = "", version: int | None = None
 ) -> Verdict:
-    return _step(
+    return step_run(
         "publish",
         verdict=verdict,
         by=by,
         note=comment,
         version=version,
-        check=_publishable,
-        changes=lambda current: {"published_at": timezone.now()},
+        check=publishable_or_refuse,
+        changes=lambda current: {
+            "published_at": timezone.now(),
+            "published_evidence": evidence_payload(claim_id=current.claim_id),
+        },
     )
 
 
 @transaction.atomic
-def verdict_correct(
-    *,
-    verdict: Verdict,
-    by,
-    note: str,
-    rating: Rating | None = None,
-    summary: str | None = None,
-    version: int | None = None,
-) -> Verdict:
-    """Change a published verdict in public: the note is shown beside it as a correction."""
-
-    def corrected(current: Verdict) -> dict:
-        changes = {"corrected_at": timezone.now(), "correction_note": note}
-        if rating is not None:
-            changes["rating"] = rating
-        if summary is not None and summary.strip():
-            changes["summary"] = summary
-        return changes
-
-    return _step("correct", verdict=verdict, by=by, note=note, version=version, changes=corrected)
+def verdict_override_set(*, verdict: Verdict, by, reason: str, version: int | None = None):
+    """An editor's reason to publish although a cited source is not archived. Set where it is
+    needed (a draft's author sets it by editing; an approved verdict's publisher here); it is no
+    part of the public text, so it does not reopen the review."""
+    require(by, PERM_PUBLISH, "override the archive check")
+    reason = (reason or "").strip()
+    if not reason:
+        raise VerdictError("Give the reason the verdict may be published without the archive.")
+    current = locked(verdict, version)
+    if current.state not in (*Verdict.EDITABLE_STATES, State.APPROVED, State.CORRECTION_APPROVED):
+        raise VerdictError(
+            f"The archive override of a verdict that is {current.get_state_display().lower()} "
+            "cannot be changed."
+        )
+    return apply(
+        current,
+        to=current.state,
+        by=by,
+        comment=f"Archive override: {reason}",
+        changes={"archive_override": reason},
+    )
 
 
 @transaction.atomic
 def verdict_retract(*, verdict: Verdict, by, note: str, version: int | None = None) -> Verdict:
-    return _step(
-        "retract",
-        verdict=verdict,
-        by=by,
-        note=note,
-        version=version,
-        changes=lambda current: {"retracted_at": timezone.now(), "correction_note": note},
+    """Retract a published verdict; a correction under way is dropped with it (its drafter
+    stays in the log, not as the verdict's last editor: the published text was never theirs)."""
+
+    def retracted(current: Verdict) -> dict:
+        changes = {
+            "retracted_at": timezone.now(),
+            "correction_note": note,
+            "pending_rating": None,
+            "pending_summary": "",
+            "pending_note": "",
+            "correction_approver": None,
+        }
+        if current.state in Verdict.CORRECTION_STATES:
+            changes["last_editor"] = None
+        return changes
+
+    return step_run(
+        "retract", verdict=verdict, by=by, note=note, version=version, changes=retracted
     )
+
+
+@transaction.atomic
+def verdict_evidence_changed(*, claim_id: int, by, what: str) -> Verdict | None:
+    """A citation of the claim was added, changed or removed (called by the citation services,
+    in their transaction). Evidence under review sends the verdict back (to draft, or a
+    correction back to drafted) with a log entry; published evidence changes only through a
+    correction, so the change is refused there. Whoever changes it becomes an author."""
+    current = (
+        Verdict.objects.select_for_update()
+        .filter(claim_id=claim_id, state__in=Verdict.LIVE_STATES)
+        .first()
+    )
+    if current is None:
+        return None
+    if by is None:
+        raise VerdictError("Sign in to change the sources of a claim that has a verdict.")
+    if current.state in Verdict.FROZEN_STATES:
+        raise VerdictError(
+            "This claim's verdict is published: its sources change only through a correction. "
+            "Draft a correction on the verdict page first."
+        )
+    kind = VerdictTransition.Kind.EVIDENCE
+    changes: dict = {"last_editor": by}
+    to = current.state
+    if current.state in Verdict.REVIEWED_STATES:
+        to = State.DRAFT
+        changes.update(approver=None, approved_at=None)
+    elif current.state == State.CORRECTION_APPROVED:
+        to = State.CORRECTION_DRAFTED
+        changes.update(correction_approver=None)
+    note = f"Evidence changed: {what}" + (
+        f"; sent back to {State(to).label.lower()}" if to != current.state else ""
+    )
+    return apply(current, to=to, by=by, comment=note, changes=changes, kind=kind)
 
 
 # Each step's service, by the step's name in the workflow table.
@@ -314,6 +268,8 @@ STEP_SERVICES = {
     "reopen": verdict_reopen,
     "publish": verdict_publish,
     "correct": verdict_correct,
+    "approve_correction": verdict_approve_correction,
+    "publish_correction": verdict_publish_correction,
     "retract": verdict_retract,
 }
 
@@ -337,3 +293,36 @@ def verdict_step(
     if step.corrects:
         kwargs.update(rating=rating, summary=summary)
     return STEP_SERVICES[name](**kwargs)
+
+
+@dataclass(frozen=True)
+class StepOffer:
+    step: Step
+    reason: str  # why this user may not take it; empty when they may
+
+
+def verdict_steps_offered(*, verdict: Verdict, user) -> list[StepOffer]:
+    """Every step from the verdict's state, each with the reason this user may not take it (if
+    any), so the page shows only what works and says why the rest does not."""
+    offers = []
+    authors = None
+    for step in STEPS:
+        if verdict.state not in step.sources:
+            continue
+        reason = ""
+        if not user.has_perm(step.permission):
+            reason = f"Only an editor may {step.may}."
+        elif step.authors_may_not:
+            authors = verdict_authors(verdict=verdict) if authors is None else authors
+            if user.pk == verdict.author_id and step.name == "approve":
+                reason = "You wrote this verdict: another editor approves."
+            elif user.pk in authors:
+                reason = "You changed it since it was last approved: another editor approves."
+        elif (
+            step.freezes
+            and step.name != "retract"
+            and not verdict_publish_check(verdict=verdict).ok
+        ):
+            reason = "Not ready to publish: fix the blockers listed below first."
+        offers.append(StepOffer(step, reason))
+    return offers

@@ -5,13 +5,17 @@ apps.verdicts.services runs a step by its name (checks, locking, the transition 
 admin's buttons and the API's actions are generated from this table, so a new step or state is a
 line here (plus its state in VerdictState) and every door offers it.
 
-    draft → submitted → approved → published → corrected → (corrected | retracted)
-    submitted | approved → changes requested → draft;   published → retracted
+    draft → submitted → approved → published → retracted
+    submitted | approved → changes requested → draft
+    published | corrected → correction drafted → correction approved → corrected
+
+A correction goes the way a verdict does: drafted by one person, approved by another editor, then
+published; until then the public sees the published text.
 """
 
 from dataclasses import dataclass
 
-from apps.verdicts.models import EDITABLE_STATES, VerdictState
+from apps.verdicts.models import EDITABLE_STATES, FROZEN_STATES, VerdictState
 
 State = VerdictState
 
@@ -33,7 +37,8 @@ class Step:
     may: str  # "You are not allowed to <may>." when the permission is missing
     note_required: str = ""  # the refusal when the note is missing; empty if optional
     public_note: bool = False  # the note is published beside the verdict (API field `note`)
-    corrects: bool = False  # the step may also change the rating and summary
+    corrects: bool = False  # the step drafts a new rating and summary
+    authors_may_not: bool = False  # no one who wrote or changed it since approval may take it
     freezes: bool = False  # the step changes what the public sees: freeze the claim set
 
     @property
@@ -59,8 +64,9 @@ STEPS = (
         PERM_APPROVE,
         label="Approve",
         done="The verdict was approved.",
-        help="Approve a submitted verdict; another editor than its author (two-person rule).",
+        help="Approve a submitted verdict; another editor than its authors (two-person rule).",
         may="approve verdicts",
+        authors_may_not=True,
     ),
     Step(
         "request_changes",
@@ -96,21 +102,43 @@ STEPS = (
     ),
     Step(
         "correct",
-        (State.PUBLISHED, State.CORRECTED),
-        State.CORRECTED,
-        PERM_PUBLISH,
-        label="Publish a correction",
-        done="A correction was published.",
-        help="Correct a published verdict in public; the note is shown beside the verdict.",
-        may="correct published verdicts",
+        tuple(FROZEN_STATES),
+        State.CORRECTION_DRAFTED,
+        PERM_EDIT,
+        label="Draft a correction",
+        done="A correction was drafted; another editor approves it before it is published.",
+        help="Draft a correction (new rating or summary, public note); the published text "
+        "stays until another editor approves the correction and it is published.",
+        may="draft corrections",
         note_required="A correction needs a public note saying what changed.",
         public_note=True,
         corrects=True,
+    ),
+    Step(
+        "approve_correction",
+        (State.CORRECTION_DRAFTED,),
+        State.CORRECTION_APPROVED,
+        PERM_APPROVE,
+        label="Approve the correction",
+        done="The correction was approved.",
+        help="Approve a drafted correction; another editor than the one who drafted it.",
+        may="approve corrections",
+        authors_may_not=True,
+    ),
+    Step(
+        "publish_correction",
+        (State.CORRECTION_APPROVED,),
+        State.CORRECTED,
+        PERM_PUBLISH,
+        label="Publish the correction",
+        done="The correction was published.",
+        help="Publish an approved correction; the note is shown beside the verdict.",
+        may="publish corrections",
         freezes=True,
     ),
     Step(
         "retract",
-        (State.PUBLISHED, State.CORRECTED),
+        (State.PUBLISHED, State.CORRECTED, State.CORRECTION_DRAFTED, State.CORRECTION_APPROVED),
         State.RETRACTED,
         PERM_PUBLISH,
         label="Retract",

@@ -16,6 +16,7 @@ from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     cite_archived,
+    correction_published,
     rating,
     verdict_published,
 )
@@ -99,8 +100,8 @@ def newsroom(reviewer, editor, editor2) -> Newsroom:
     publish(published, author=reviewer, editor=editor, label="True")
     publish(corrected, author=reviewer, editor=editor, label="Mostly true")
     v = Verdict.objects.get(claim=corrected)
-    services.verdict_correct(
-        verdict=v, by=editor, note="Corrected the year.", rating=rating("Half true")
+    correction_published(
+        v, by=editor, approver=editor2, note="Corrected the year.", rating=rating("Half true")
     )
     publish(retracted, author=reviewer, editor=editor, label="False")
     v = Verdict.objects.get(claim=retracted)

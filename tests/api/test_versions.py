@@ -2,9 +2,8 @@
 
 import pytest
 
-from apps.verdicts import services
 from apps.verdicts.models import ClaimSetVersion, Verdict
-from tests.factories import rating
+from tests.factories import correction_published, rating
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +20,13 @@ def test_versions_are_listed_and_returned_exactly(api, newsroom):
     assert [c["id"] for c in first["claims"]] == [newsroom.published.pk]
 
 
-def test_an_old_version_stays_as_it_was_after_a_correction(api, newsroom, editor):
+def test_an_old_version_stays_as_it_was_after_a_correction(api, newsroom, editor, editor2):
     url = f"/api/v1/articles/{newsroom.article.pk}/"
     before = api.get(url, {"version": 5}).json()
     verdict = Verdict.objects.get(claim=newsroom.published)
-    services.verdict_correct(verdict=verdict, by=editor, note="New data.", rating=rating("False"))
+    correction_published(
+        verdict, by=editor, approver=editor2, note="New data.", rating=rating("False")
+    )
     assert api.get(url, {"version": 5}).json() == before
     latest = api.get(url, {"version": 6}).json()
     changed = next(c for c in latest["claims"] if c["id"] == newsroom.published.pk)
@@ -40,7 +41,7 @@ def test_bad_or_unknown_version(api, newsroom, version, status):
     assert response.json()["status"] == status
 
 
-def test_claim_set_etag_and_304(api, newsroom, editor):
+def test_claim_set_etag_and_304(api, newsroom, editor, editor2):
     url = f"/api/v1/articles/{newsroom.article.pk}/"
     first = api.get(url)
     etag = first["ETag"]
@@ -49,7 +50,7 @@ def test_claim_set_etag_and_304(api, newsroom, editor):
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == etag
     verdict = Verdict.objects.get(claim=newsroom.published)
-    services.verdict_correct(verdict=verdict, by=editor, note="New data.")
+    correction_published(verdict, by=editor, approver=editor2, note="New data.")
     changed = api.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
     frozen = api.get(url, {"version": 1})

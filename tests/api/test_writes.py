@@ -19,7 +19,7 @@ def client_for(user) -> APIClient:
     return client
 
 
-def test_full_workflow_through_the_api(reviewer, editor, api):
+def test_full_workflow_through_the_api(reviewer, editor, editor2, api):
     claim = cited_claim(ArticleFactory())
     author, approver = client_for(reviewer), client_for(editor)
 
@@ -49,18 +49,26 @@ def test_full_workflow_through_the_api(reviewer, editor, api):
     public = api.get(f"/api/v1/articles/{claim.article_id}/").json()
     assert public["claims"][0]["verdict"]["summary"] == "Close to the census."
 
-    corrected = approver.post(
+    drafted = author.post(
         url + "correct/", {"note": "Updated figures.", "rating": "True"}, format="json"
     )
-    assert corrected.json()["state"] == "corrected"
+    assert drafted.json()["state"] == "correction_drafted"
+    assert drafted.json()["rating"] == "Mostly true"  # public text unchanged until published
+    second = client_for(editor2)
+    assert second.post(url + "approve-correction/", {}, format="json").status_code == 200
+    corrected = approver.post(url + "publish-correction/", {}, format="json")
+    assert corrected.json()["state"] == "corrected" and corrected.json()["rating"] == "True"
     retracted = approver.post(url + "retract/", {"note": "Wrong claim."}, format="json")
     assert retracted.json()["state"] == "retracted"
     assert list(
         VerdictTransition.objects.filter(verdict_id=verdict["id"]).values_list("to_state", "by")
     ) == [
+        ("draft", reviewer.pk),  # the edit: the log names everyone who changed the text
         ("submitted", reviewer.pk),
         ("approved", editor.pk),
         ("published", editor.pk),
+        ("correction_drafted", reviewer.pk),
+        ("correction_approved", editor2.pk),
         ("corrected", editor.pk),
         ("retracted", editor.pk),
     ]
@@ -100,7 +108,7 @@ def test_two_person_rule(newsroom, editor, editor2):
     assert client.post(url + "submit/", {}, format="json").status_code == 200
     own = client.post(url + "approve/", {}, format="json")
     assert own.status_code == 400
-    assert own.json()["detail"] == "You wrote this verdict; another editor must approve it."
+    assert own.json()["detail"] == "You wrote this verdict: another editor approves."
     assert Verdict.objects.get(pk=verdict["id"]).state == "submitted"
     assert client_for(editor2).post(url + "approve/", {}, format="json").status_code == 200
 

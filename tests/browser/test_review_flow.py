@@ -79,7 +79,7 @@ def test_reviewer_to_public_api(page, live_server, celery_worker_process, localw
     )
     page.click("input[name=_continue]")
     page.wait_for_selector("#verdict-workflow")
-    page.click("input[value='Submit for review']")
+    page.click("#verdict-workflow button[value=submit]")
     page.wait_for_selector(".messagelist .success")
     shoot(page, "flow-03-verdict-submitted")
 

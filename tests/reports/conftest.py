@@ -9,7 +9,7 @@ import pytest
 from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.verdicts import services
-from apps.verdicts.models import Verdict
+from apps.verdicts.models import StaffProfile, Verdict
 from tests.factories import (
     ArticleFactory,
     cite_archived,
@@ -58,6 +58,7 @@ def make_article(body: str = BODY, **fields) -> Article:
 @pytest.fixture
 def newsroom(reviewer, editor) -> Newsroom:
     """Three published claims (one hostile to spreadsheets) and one draft, in one article."""
+    StaffProfile.objects.create(user=editor, public_name="Eddie Editor")
     article = make_article(
         title="City facts under review", canonical_url="https://paper.example/city",
         author="A. Writer",

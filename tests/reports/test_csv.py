@@ -26,7 +26,8 @@ def test_csv_parses_with_one_row_per_published_claim(newsroom):
     assert first["claim_text"] == "the city had 30,000 residents in 2016"
     assert (first["start"], first["end"], first["paragraph"]) == ("14", "51", "1")
     assert first["rating"] == "True" and first["status"] == "published"
-    assert first["author"] == "rita" and first["approver"] == "eddie"
+    # Public names, never usernames: the editor set one, the reviewer kept the desk's.
+    assert first["author"] == "Fact-check desk" and first["approver"] == "Eddie Editor"
     assert first["source_stances"] == "supports" and len(first["snapshot_sha256"]) == 64
     assert first["published_at"] and first["snapshot_archived_at"]
 

@@ -57,7 +57,8 @@ def test_json_has_the_documented_shape(newsroom):
         "label": "True", "colour": "#1b7f3b", "rating_value": 5, "best_rating": 5,
         "worst_rating": 1, "alternate_name": "True",
     }  # fmt: skip
-    assert verdict["author"] == "rita" and verdict["approver"] == "eddie"
+    # Public names, never usernames: the editor set one, the reviewer kept the desk's.
+    assert verdict["author"] == "Fact-check desk" and verdict["approver"] == "Eddie Editor"
     assert verdict["corrected_at"] is None and verdict["published_at"]
     [source] = claim["sources"]
     assert set(source) == {"url", "title", "publisher", "stance", "excerpt", "snapshot"}

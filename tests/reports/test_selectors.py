@@ -23,7 +23,7 @@ def test_published_rows_in_text_order_with_sources(newsroom):
     assert [r.rating_label for r in got] == ["True", "False", "Half true"]
     assert [r.paragraph for r in got] == [1, 2, 3]
     first = got[0]
-    assert first.author == "rita" and first.approver == "eddie"
+    assert first.author == "Fact-check desk" and first.approver == "Eddie Editor"
     assert first.published_at and first.approved_at and first.submitted_at
     [source] = first.sources
     assert source.stance == "supports" and source.excerpt == "30,000 residents"

@@ -228,7 +228,7 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
     snapshot = Snapshot.objects.get()
     # claim; savepoint, outcome with the source's title, passages (savepoint, lock and check,
     # delete, insert, release), citations + history, release
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(12):
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(13):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert callbacks == []
     assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
@@ -248,14 +248,14 @@ def test_capture_without_waiting_citations_skips_the_transaction(
     delete, insert, commit); a title the source already has is kept."""
     source = SourceFactory(url=localweb_allowed.url("/news/plain-capture"), title="")
     snapshot = services.snapshot_request(source=source, enqueue=False)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert snapshot.state == "archived" and snapshot.text
     assert Source.objects.get(pk=source.pk).title == snapshot.title != ""
 
     Source.objects.filter(pk=source.pk).update(title="Named by a reviewer")
     again = services.snapshot_request(source=source, force=True, enqueue=False)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(7):  # no title statement: the source has one
         again = services.snapshot_archive(snapshot_id=again.pk)
     assert again.state == "archived" and again.title == snapshot.title
     assert Source.objects.get(pk=source.pk).title == "Named by a reviewer"

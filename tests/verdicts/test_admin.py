@@ -38,7 +38,7 @@ def test_reviewer_sees_submit_but_not_approve(client, reviewer, verdict):
     page = client.get(change_url(verdict)).content.decode()
     assert "Submit for review" in page
     assert 'value="Approve"' not in page and 'value="Publish"' not in page
-    assert 'value="Submit for review"' in page
+    assert 'name="_step" value="submit"' in page
 
 
 def test_workflow_through_buttons(client, reviewer, editor, verdict):
@@ -53,7 +53,7 @@ def test_workflow_through_buttons(client, reviewer, editor, verdict):
     verdict.refresh_from_db()
     assert verdict.state == State.PUBLISHED
     page = client.get(change_url(verdict)).content.decode()
-    assert "Publish a correction" in page and "Retract" in page
+    assert "Draft a correction" in page and "Retract" in page
 
 
 def test_approving_own_verdict_is_refused_with_a_message(client, editor):
@@ -64,7 +64,7 @@ def test_approving_own_verdict_is_refused_with_a_message(client, editor):
     client.force_login(editor)
     response = transition(client, verdict, "approve")
     assert response.status_code == 200
-    assert messages_of(response) == ["You wrote this verdict; another editor must approve it."]
+    assert messages_of(response) == ["You wrote this verdict: another editor approves."]
     verdict.refresh_from_db()
     assert verdict.state == State.SUBMITTED
 
@@ -84,7 +84,8 @@ def test_publishing_without_citations_shows_what_is_missing(client, reviewer, ed
     verdict.refresh_from_db()
     client.force_login(editor)
     page = client.get(change_url(verdict)).content.decode()
-    assert "Not ready to publish: the claim has no cited source" in page
+    assert "the claim has no cited source." in page
+    assert "Not ready to publish: fix the blockers listed below first." in page
     response = transition(client, verdict, "publish")
     assert messages_of(response) == ["Cannot publish: the claim has no cited source."]
 
@@ -156,3 +157,102 @@ def test_get_on_transition_url_is_not_allowed(client, editor, verdict):
     client.force_login(editor)
     url = reverse("admin:verdicts_verdict_transition", args=[verdict.pk, "approve"])
     assert client.get(url).status_code == 405
+
+
+def form_post(client, verdict, **fields):
+    data = {
+        "rating": verdict.rating_id or "",
+        "summary": verdict.summary,
+        "archive_override": "",
+        "expected_version": verdict.version,
+        "transitions-TOTAL_FORMS": 0,
+        "transitions-INITIAL_FORMS": 0,
+        **fields,
+    }
+    return client.post(change_url(verdict), data, follow=True)
+
+
+def test_submit_from_the_form_saves_the_edits_with_the_step(client, reviewer, verdict):
+    client.force_login(reviewer)
+    response = form_post(client, verdict, summary="Edited just before submitting.", _step="submit")
+    assert "The verdict was submitted for review." in messages_of(response)
+    verdict.refresh_from_db()
+    assert verdict.state == State.SUBMITTED
+    assert verdict.summary == "Edited just before submitting."
+
+
+def test_a_refused_step_keeps_the_form_filled_and_writes_nothing(client, reviewer, verdict):
+    client.force_login(reviewer)
+    response = form_post(client, verdict, rating="", summary="Typed, not lost.", _step="submit")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Add a rating before submitting." in page
+    assert "Typed, not lost." in page
+    verdict.refresh_from_db()
+    assert verdict.state == State.DRAFT and verdict.summary == "Checks out."
+    assert verdict.version == 1
+
+
+def test_the_author_is_told_why_there_is_no_approve_button(client, editor):
+    claim = ClaimFactory()
+    verdict = services.verdict_create(claim=claim, by=editor, rating=rating(), summary="s")
+    services.verdict_submit(verdict=verdict, by=editor)
+    client.force_login(editor)
+    page = client.get(change_url(verdict)).content.decode()
+    assert 'value="Approve"' not in page
+    assert "You wrote this verdict: another editor approves." in page
+
+
+def test_the_page_carries_the_claim_and_its_evidence(client, editor, verdict):
+    client.force_login(editor)
+    page = client.get(change_url(verdict)).content.decode()
+    claim = verdict.claim
+    assert f"<strong>{claim.text}</strong>" in page
+    citation = claim.citations.get()
+    assert citation.source.url in page and "Supports" in page
+    assert "The claim is accurate and nothing significant is missing." in page
+    # Workflow first, then the claim, then the form.
+    assert page.index('id="verdict-workflow"') < page.index('id="verdict-claim"')
+    assert page.index('id="verdict-evidence"') < page.index('id="verdict_form"')
+
+
+def test_a_crafted_approve_post_from_an_editor_who_rewrote_the_draft_is_refused(
+    client, reviewer, editor, verdict
+):
+    client.force_login(editor)
+    form_post(client, verdict, summary="The editor's words.", _step="submit")
+    verdict.refresh_from_db()
+    assert verdict.state == State.SUBMITTED
+    response = transition(client, verdict, "approve")
+    assert messages_of(response) == [
+        "You changed this verdict or its evidence since it was last approved: "
+        "another editor approves."
+    ]
+    verdict.refresh_from_db()
+    assert verdict.state == State.SUBMITTED and verdict.approver_id is None
+
+
+def test_a_crafted_step_in_the_edit_form_cannot_skip_the_workflow(client, editor, verdict):
+    client.force_login(editor)
+    response = form_post(client, verdict, summary="Changed.", _step="publish")
+    assert response.status_code == 200
+    assert "A verdict that is draft cannot be moved to published." in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.state == State.DRAFT and verdict.summary == "Checks out."
+
+
+def test_archive_again_queues_a_new_capture_of_the_cited_source(client, editor, verdict):
+    from apps.sources.models import Snapshot
+
+    citation = verdict.claim.citations.get()
+    before = Snapshot.objects.filter(source=citation.source).count()
+    client.force_login(editor)
+    url = reverse("admin:verdicts_verdict_rearchive", args=[verdict.pk, citation.source_id])
+    response = client.post(url, follow=True)
+    assert messages_of(response) == [f"{citation.source.url} was queued for archiving again."]
+    queued = Snapshot.objects.filter(source=citation.source, state=Snapshot.State.QUEUED)
+    assert Snapshot.objects.filter(source=citation.source).count() == before + 1
+    assert queued.count() == 1
+    other = SnapshotFactory()
+    url = reverse("admin:verdicts_verdict_rearchive", args=[verdict.pk, other.source_id])
+    assert client.post(url).status_code == 404  # not a source of this claim

@@ -54,7 +54,7 @@ def test_full_path_to_publication_records_every_step(draft, reviewer, editor):
 def test_author_cannot_approve_own_verdict(claim, editor):
     verdict = services.verdict_create(claim=claim, by=editor, rating=rating(), summary="s")
     services.verdict_submit(verdict=verdict, by=editor)
-    with pytest.raises(VerdictError, match="another editor must approve"):
+    with pytest.raises(VerdictError, match="You wrote this verdict: another editor approves"):
         services.verdict_approve(verdict=verdict, by=editor)
     verdict.refresh_from_db()
     assert verdict.state == State.SUBMITTED and verdict.approver is None
@@ -161,13 +161,17 @@ def test_changes_requested_goes_back_to_draft_on_edit(draft, reviewer, editor):
     assert services.verdict_submit(verdict=verdict, by=reviewer).state == State.SUBMITTED
 
 
-def test_correction_and_retraction_are_public_and_versioned(draft, editor):
+def test_correction_and_retraction_are_public_and_versioned(draft, editor, editor2):
     approved(draft, editor)
     verdict = services.verdict_publish(verdict=draft, by=editor)
     verdict = services.verdict_correct(
         verdict=verdict, by=editor, note="The figure was 60,000.", rating=rating("Half true")
     )
+    assert verdict.state == State.CORRECTION_DRAFTED and verdict.rating.label == "Mostly true"
+    verdict = services.verdict_approve_correction(verdict=verdict, by=editor2)
+    verdict = services.verdict_publish_correction(verdict=verdict, by=editor)
     assert verdict.state == State.CORRECTED and verdict.correction_note
+    assert verdict.rating.label == "Half true" and verdict.approver == editor2
     verdict = services.verdict_retract(verdict=verdict, by=editor, note="Source withdrawn.")
     assert verdict.state == State.RETRACTED
     numbers = list(

@@ -19,7 +19,7 @@ from apps.api.serializers import (
 )
 from apps.api.views.base import ApiMixin
 from apps.verdicts import services
-from apps.verdicts.selectors import verdicts_visible
+from apps.verdicts.selectors import verdicts_visible, verdicts_with_public_names
 from apps.verdicts.workflow import STEPS, Step
 
 
@@ -80,8 +80,10 @@ class VerdictViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return verdicts_visible(user=self.request.user).select_related(
-            "claim", "rating", "author", "approver"
+        return verdicts_with_public_names(
+            verdicts_visible(user=self.request.user).select_related(
+                "claim", "rating", "pending_rating", "author", "approver", "last_editor"
+            )
         )
 
     def _reload(self, verdict):

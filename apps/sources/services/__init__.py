@@ -18,7 +18,7 @@ from apps.sources.services.capture import (
     snapshot_extract,
     snapshot_request,
 )
-from apps.sources.services.citations import citation_add, citation_update
+from apps.sources.services.citations import citation_add, citation_delete, citation_update
 from apps.sources.services.health import source_check_health, sources_check_health
 from apps.sources.services.pages import FetchedPage, url_fetch_text
 from apps.sources.services.sources import (
@@ -36,6 +36,7 @@ __all__ = [
     "SnapshotRetry",
     "SourceError",
     "citation_add",
+    "citation_delete",
     "citation_update",
     "citations_check",
     "inline_extract_limit",

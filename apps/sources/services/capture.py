@@ -131,9 +131,7 @@ def _snapshot_outcome(snapshot: Snapshot, fields: dict) -> bool | None:
 
 def citations_check(*, snapshot_id: int, source_id: int, text: str) -> None:
     """Check the excerpts of the citations waiting for this capture against its text and attach
-    them to it, in a transaction of its own unless the caller has one. Every stored text goes
-    through here, so this is also where the capture's passages are indexed for evidence search."""
-    passages_index(snapshot_id=snapshot_id, source_id=source_id, text=text)
+    them to it, in a transaction of its own unless the caller has one."""
     waiting = Citation.objects.filter(_citations_waiting(snapshot_id), source_id=source_id)
     with transaction.atomic(savepoint=False):
         for citation in waiting.select_for_update():
@@ -185,6 +183,10 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
             if done and extracted is not None:
                 if extracted.title and not snapshot.source.title:
                     _source_title_set(snapshot.source_id, extracted.title)
+                # Every stored text is cut into passages for evidence search.
+                passages_index(
+                    snapshot_id=snapshot.pk, source_id=snapshot.source_id, text=extracted.text
+                )
                 if waiting:  # also a citation saved while the page was fetching
                     citations_check(
                         snapshot_id=snapshot.pk, source_id=snapshot.source_id, text=extracted.text
@@ -297,6 +299,7 @@ def snapshot_extract(*, snapshot_id: int) -> Snapshot | None:
         Snapshot.objects.filter(pk=snapshot_id).update(title=extracted.title, text=extracted.text)
         if extracted.title and not snapshot.source.title:
             _source_title_set(snapshot.source_id, extracted.title)
+        passages_index(snapshot_id=snapshot_id, source_id=snapshot.source_id, text=extracted.text)
         citations_check(snapshot_id=snapshot_id, source_id=snapshot.source_id, text=extracted.text)
     snapshot.refresh_from_db()
     return snapshot

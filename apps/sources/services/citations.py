@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 
 from apps.sources import selectors
 from apps.sources.extract import excerpt_match
+from apps.sources.listeners import evidence_changed
 from apps.sources.models import Citation
 from apps.sources.services.capture import snapshot_request
 from apps.sources.services.sources import CitationError, CitationExists, source_get_or_create
@@ -45,16 +46,29 @@ def citation_add(
             raise CitationExists("This claim already cites that source.") from None
         if fresh is None:
             snapshot_request(source=source)
+        evidence_changed(claim_id=claim.pk, by=by, what=f"cited {source.url}")
     return citation
 
 
-def citation_update(*, citation: Citation, stance: str, excerpt: str, note: str) -> Citation:
+@transaction.atomic
+def citation_update(
+    *, citation: Citation, stance: str, excerpt: str, note: str, by=None
+) -> Citation:
     """Change a citation's stance, excerpt or note; a new excerpt is re-checked at once."""
     if stance not in Citation.Stance.values:
         raise CitationError(f"Unknown stance {stance!r}: use supports, refutes or context.")
     excerpt = (excerpt or "").strip()
+    if (stance, excerpt) != (citation.stance, citation.excerpt):
+        evidence_changed(claim_id=citation.claim_id, by=by, what=f"edited {citation.source.url}")
     if excerpt != citation.excerpt and citation.snapshot_id:
         citation.excerpt_found = excerpt_match(excerpt, citation.snapshot.text)
     citation.stance, citation.excerpt, citation.note = stance, excerpt, (note or "").strip()
     citation.save()
     return citation
+
+
+@transaction.atomic
+def citation_delete(*, citation: Citation, by) -> None:
+    """Remove a citation; the verdict reviewed with it hears of it first (and may refuse)."""
+    evidence_changed(claim_id=citation.claim_id, by=by, what=f"removed {citation.source.url}")
+    citation.delete()

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0003_reviewer_decisions'),
-        ('verdicts', '0003_claim_set_versions'),
+        ('verdicts', '0005_published_evidence_backfill'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
