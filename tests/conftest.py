@@ -23,14 +23,19 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.localweb"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _clean_broker():
+def pytest_sessionstart(session):
     """Start from an empty broker database so no message from an earlier run is consumed; never
-    flush a database the suite did not mark as its own (tests/redisguard.py)."""
+    flush a database the suite did not mark as its own (tests/redisguard.py). This runs before
+    collection, since collecting a module may already reach the cache (the schema tests load the
+    OpenAPI document through the API, which counts the request in the throttle's cache)."""
     try:
         redis_database_claim(settings.CELERY_BROKER_URL)
     except ForeignRedisData as exc:
         pytest.exit(str(exc), returncode=4)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _broker_database_marked():
     yield
     # Tests that clear Django's cache (a FLUSHDB) remove the mark too: put it back.
     redis_database_mark(settings.CELERY_BROKER_URL)

@@ -76,10 +76,10 @@ def test_staff_without_permissions_sees_no_hidden_titles_in_the_export_page(
     bare = django_user_model.objects.create_user("bare", password="pw-bare", is_staff=True)
     client.force_login(bare)
     ids = f"{newsroom.article.pk},{newsroom.unpublished_article.pk}"
-    page = client.get(reverse("api:reports:export"), {"ids": ids}).content.decode()
+    page = client.get(reverse("report_export"), {"ids": ids}).content.decode()
     assert newsroom.article.title in page
     assert SECRETS["unpublished_article"] not in page
-    response = client.get(reverse("api:reports:export"), {"ids": ids, "format": "csv"})
+    response = client.get(reverse("report_export"), {"ids": ids, "format": "csv"})
     assert response.status_code == 400
     assert SECRETS["unpublished_article"] not in response.content.decode()
 
@@ -87,5 +87,5 @@ def test_staff_without_permissions_sees_no_hidden_titles_in_the_export_page(
 def test_reviewer_sees_hidden_titles_in_the_export_page(client, newsroom, reviewer):
     client.force_login(reviewer)
     ids = f"{newsroom.article.pk},{newsroom.unpublished_article.pk}"
-    page = client.get(reverse("api:reports:export"), {"ids": ids}).content.decode()
+    page = client.get(reverse("report_export"), {"ids": ids}).content.decode()
     assert SECRETS["unpublished_article"] in page

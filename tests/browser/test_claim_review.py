@@ -15,7 +15,7 @@ from tests.browser.conftest import admin_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-SKIPPED = "She voted against the bill."
+SKIPPED = "The plan has been scrapped."
 BODY = (
     "Prices \U0001f4c8 rose 6.5% in October, the statistics office said.\r\n\r\n"
     f"{SKIPPED} Some people think this is a terrible idea.\r\n\r\n"

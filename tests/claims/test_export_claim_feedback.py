@@ -18,7 +18,7 @@ from tests.conftest import ROOT, worker_env
 
 pytestmark = pytest.mark.django_db
 
-ADDED = "She voted against the bill."
+ADDED = "The plan has been scrapped."
 BODY = (
     "Unemployment rose to 6.5% in October, the statistics office said.\n\n"
     f"{ADDED} Some people think it is a terrible idea.\n\n"

@@ -14,7 +14,7 @@ from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
-SKIPPED = "She voted against the bill."
+SKIPPED = "The plan has been scrapped."
 BODY = (
     "Unemployment rose to 6.5% in October, the statistics office said.\r\n\r\n"
     f"{SKIPPED} Some people think this is a terrible idea.\r\n\r\n"

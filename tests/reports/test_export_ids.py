@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 )
 def test_out_of_range_or_odd_ids_are_a_form_error(client, reviewer, newsroom, ids):
     client.force_login(reviewer)
-    response = client.get(reverse("api:reports:export"), {"ids": ids, "format": "csv"})
+    response = client.get(reverse("report_export"), {"ids": ids, "format": "csv"})
     assert response.status_code == 400
     assert "ids must be numbers separated by commas" in response.content.decode()
-    page = client.get(reverse("api:reports:export"), {"ids": ids})
+    page = client.get(reverse("report_export"), {"ids": ids})
     assert page.status_code == 200

@@ -86,11 +86,13 @@ def test_claim_and_outcome_on_sqlite(tmp_path):
 
 
 def test_the_module_is_the_only_hand_written_sql_in_sources():
-    """Keep hand-written SQL in one place: no other sources module opens a cursor."""
+    """Keep hand-written SQL where the ORM cannot reach, and nowhere else: the capture claim and
+    outcome (measured: the ORM costs over 5% of archive throughput) and the passage index (the
+    SQLite FTS5 table and PostgreSQL's word statistics), each tested on SQLite and PostgreSQL."""
     sources = ROOT / "apps" / "sources"
     holders = sorted(
         str(path.relative_to(sources))
         for path in sources.rglob("*.py")
         if "connection.cursor(" in path.read_text()
     )
-    assert holders == ["capture_sql.py"]
+    assert holders == ["capture_sql.py", "passages.py"]

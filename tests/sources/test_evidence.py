@@ -203,9 +203,18 @@ def test_cite_refuses_unknown_passage_stance_and_duplicates(reviewer):
         citation_add_from_passage(claim=claim, passage_id=10**9, stance="supports", by=reviewer)
     with pytest.raises(DomainError, match="Unknown stance"):
         citation_add_from_passage(claim=claim, passage_id=passage.pk, stance="maybe", by=reviewer)
-    citation_add_from_passage(claim=claim, passage_id=passage.pk, stance="refutes", by=reviewer)
+    first = citation_add_from_passage(
+        claim=claim, passage_id=passage.pk, stance="refutes", by=reviewer
+    )
+    # The same click again (a retry) is the same citation; a different one is refused.
+    again = citation_add_from_passage(
+        claim=claim, passage_id=passage.pk, stance="refutes", by=reviewer
+    )
+    assert again.pk == first.pk
     with pytest.raises(DomainError, match="already cites"):
-        citation_add_from_passage(claim=claim, passage_id=passage.pk, stance="refutes", by=reviewer)
+        citation_add_from_passage(
+            claim=claim, passage_id=passage.pk, stance="supports", by=reviewer
+        )
     assert Citation.objects.count() == 1
 
 
