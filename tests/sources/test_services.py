@@ -12,6 +12,7 @@ from apps.sources import selectors, services
 from apps.sources.fetch import BlockedError, FetchError, UnsupportedContentError
 from apps.sources.models import Citation, Snapshot, Source
 from apps.sources.normalize import url_normalise
+from apps.sources.pages import page_read
 from apps.sources.services import CitationError, SnapshotRetry, SourceError
 from apps.sources.warc import warc_path
 from tests.factories import ClaimFactory, SnapshotFactory, SourceFactory
@@ -530,19 +531,19 @@ def test_latest_archived_snapshot_selector():
 # --- Importing ---------------------------------------------------------------------------------
 
 
-def test_url_fetch_text(localweb_allowed):
-    page = services.url_fetch_text(url=localweb_allowed.url("/redirect/1?utm_source=x"))
+def test_page_read(localweb_allowed):
+    page = page_read(url=localweb_allowed.url("/redirect/1?utm_source=x"))
     assert page.final_url == localweb_allowed.url("/html/redirected")
     assert page.title == "Article redirected"
     assert "unemployment fell" in page.text
 
 
-def test_url_fetch_text_errors(localweb_allowed):
+def test_page_read_errors(localweb_allowed):
     with pytest.raises(BlockedError, match="link-local"):
-        services.url_fetch_text(url=localweb_allowed.url("/to?url=http://169.254.169.254/"))
+        page_read(url=localweb_allowed.url("/to?url=http://169.254.169.254/"))
     with pytest.raises(FetchError, match="HTTP 404"):
-        services.url_fetch_text(url=localweb_allowed.url("/status/404"))
+        page_read(url=localweb_allowed.url("/status/404"))
     with pytest.raises(UnsupportedContentError, match="application/pdf"):
-        services.url_fetch_text(url=localweb_allowed.url("/pdf"))
+        page_read(url=localweb_allowed.url("/pdf"))
     with pytest.raises(FetchError, match="Only http and https"):
-        services.url_fetch_text(url="file:///etc/passwd")
+        page_read(url="file:///etc/passwd")

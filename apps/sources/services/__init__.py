@@ -20,7 +20,6 @@ from apps.sources.services.capture import (
 )
 from apps.sources.services.citations import citation_add, citation_delete, citation_update
 from apps.sources.services.health import source_check_health, sources_check_health
-from apps.sources.services.pages import FetchedPage, url_fetch_text
 from apps.sources.services.sources import (
     CitationError,
     CitationExists,
@@ -32,7 +31,6 @@ from apps.sources.services.sweep import snapshots_requeue_stuck
 __all__ = [
     "CitationError",
     "CitationExists",
-    "FetchedPage",
     "SnapshotRetry",
     "SourceError",
     "citation_add",
@@ -49,5 +47,4 @@ __all__ = [
     "source_check_health",
     "source_get_or_create",
     "sources_check_health",
-    "url_fetch_text",
 ]
