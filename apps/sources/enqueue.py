@@ -44,6 +44,12 @@ def extract_on_commit(snapshot_id: int) -> None:
     transaction.on_commit(lambda: _send(tasks.snapshot_extract_text, snapshot_id))
 
 
+def passages_on_commit(snapshot_id: int) -> None:
+    """Hand a capture's passage indexing to the CPU queue; if the broker is down the capture is
+    kept and `snapshot_passages_index` can be run again at any time."""
+    transaction.on_commit(lambda: _send(tasks.snapshot_index_passages, snapshot_id))
+
+
 def health_on_commit(source_id: int) -> None:
     transaction.on_commit(lambda: _send(tasks.source_check_health, source_id))
 

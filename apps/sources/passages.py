@@ -209,3 +209,16 @@ def _search_sqlite(words, source_ids, limit):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def snapshot_passages_index(*, snapshot_id: int) -> int:
+    """Index an archived capture's stored text (the task the fetch hands this to, off its hot
+    path: splitting a page costs more CPU than fetching it). Safe to run twice."""
+    row = (
+        Snapshot.objects.filter(pk=snapshot_id, state=Snapshot.State.ARCHIVED)
+        .values("source_id", "text")
+        .first()
+    )
+    if row is None:
+        return 0
+    return passages_index(snapshot_id=snapshot_id, source_id=row["source_id"], text=row["text"])

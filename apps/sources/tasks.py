@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.signals import task_prerun
 from django.db import InterfaceError, OperationalError, close_old_connections
 
-from apps.sources import services
+from apps.sources import passages, services
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
@@ -41,6 +41,13 @@ def snapshot_fetch(self, snapshot_id: int) -> None:
 def snapshot_extract_text(snapshot_id: int) -> None:
     """Extract a big archived snapshot's text and check excerpts (CPU work, default queue)."""
     services.snapshot_extract(snapshot_id=snapshot_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def snapshot_index_passages(snapshot_id: int) -> None:
+    """Cut an archived capture's text into passages for evidence search (CPU work, default
+    queue)."""
+    passages.snapshot_passages_index(snapshot_id=snapshot_id)
 
 
 @shared_task(**TASK_OPTIONS)

@@ -227,11 +227,12 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
         claim=ClaimFactory(), url=url, stance="supports", excerpt="4.2 percent", by=reviewer
     )
     snapshot = Snapshot.objects.get()
-    # claim; savepoint, outcome with the source's title, passages (savepoint, lock and check,
-    # delete, insert, release), citations + history, release
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(13):
+    # claim; savepoint, outcome, source title, citations + update + history, release (the
+    # passages are indexed by a task of their own, sent on commit)
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(8):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
-    assert callbacks == []
+    # no extraction task: only the passage indexing is handed on
+    assert [c.__qualname__.split(".")[0] for c in callbacks] == ["passages_on_commit"]
     assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
     assert "unemployment fell to 4.2 percent in inline" in snapshot.text
     stored = Snapshot.objects.get(pk=snapshot.pk)
@@ -244,19 +245,19 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
 def test_capture_without_waiting_citations_skips_the_transaction(
     localweb_allowed, django_assert_num_queries
 ):
-    """A re-archive (no citation waits for it) records its outcome and the source's title in one
-    statement, after the one that claims it, then indexes its passages (begin, lock and check,
-    delete, insert, commit); a title the source already has is kept."""
+    """A re-archive (no citation waits for it) runs without BEGIN/COMMIT: the claim, the outcome
+    and the source's title if it has none; a title the source already has is kept (and costs no
+    statement). Passages are indexed by a task of their own."""
     source = SourceFactory(url=localweb_allowed.url("/news/plain-capture"), title="")
     snapshot = services.snapshot_request(source=source, enqueue=False)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(3):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert snapshot.state == "archived" and snapshot.text
     assert Source.objects.get(pk=source.pk).title == snapshot.title != ""
 
     Source.objects.filter(pk=source.pk).update(title="Named by a reviewer")
     again = services.snapshot_request(source=source, force=True, enqueue=False)
-    with django_assert_num_queries(7):  # no title statement: the source has one
+    with django_assert_num_queries(2):  # no title statement: the source has one
         again = services.snapshot_archive(snapshot_id=again.pk)
     assert again.state == "archived" and again.title == snapshot.title
     assert Source.objects.get(pk=source.pk).title == "Named by a reviewer"

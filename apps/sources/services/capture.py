@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.sources import capture_sql, leases, selectors
-from apps.sources.enqueue import extract_on_commit, fetch_on_commit
+from apps.sources.enqueue import extract_on_commit, fetch_on_commit, passages_on_commit
 from apps.sources.extract import excerpt_match, split_content_type, text_extract
 from apps.sources.fetch import (
     BlockedError,
@@ -34,7 +34,7 @@ from apps.sources.fetch import (
 )
 from apps.sources.hostlimit import HostBusy, host_slot
 from apps.sources.models import Citation, Snapshot, Source
-from apps.sources.passages import passages_index
+from apps.sources.passages import passages_index, snapshot_passages_index
 from apps.sources.services.sources import source_get_or_create
 from apps.sources.warc import warc_read_payload, warc_write
 
@@ -183,10 +183,9 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
             if done and extracted is not None:
                 if extracted.title and not snapshot.source.title:
                     _source_title_set(snapshot.source_id, extracted.title)
-                # Every stored text is cut into passages for evidence search.
-                passages_index(
-                    snapshot_id=snapshot.pk, source_id=snapshot.source_id, text=extracted.text
-                )
+                # Every stored text is cut into passages for evidence search, by a task of its
+                # own: splitting a page costs more CPU than fetching it.
+                passages_on_commit(snapshot.pk)
                 if waiting:  # also a citation saved while the page was fetching
                     citations_check(
                         snapshot_id=snapshot.pk, source_id=snapshot.source_id, text=extracted.text
@@ -323,4 +322,6 @@ def snapshot_archive_now(*, url: str, resolver: Resolver | None = None) -> Snaps
         time.sleep(0.5)  # a worker holds it; wait for its outcome
     if snapshot.state == State.ARCHIVED and snapshot.size > inline_extract_limit():
         snapshot = snapshot_extract(snapshot_id=snapshot.pk)
+    elif snapshot.state == State.ARCHIVED:
+        snapshot_passages_index(snapshot_id=snapshot.pk)  # synchronous, like the rest of it
     return snapshot
