@@ -5,7 +5,7 @@ first-person records, with headlines, bylines, captions and promos labelled as b
 The texts were written and labelled by hand before the trained scorer was run on them, and nothing
 is tuned on them: they check that a model trained on debate sentences carries over to news prose.
 Targets: precision >= 0.85 and recall >= 0.90; the recall floor below is what the shipped model
-reaches (0.878 on 19 articles and 172 check-worthy sentences; the last two texts were added and
+reaches (0.872 on 19 articles and 172 check-worthy sentences; the last two texts were added and
 labelled after the model was trained and before it was run on them), so a regression fails.
 """
 
