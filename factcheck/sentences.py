@@ -177,7 +177,8 @@ def _looks_like_heading(body: str, block: Block, found: list[Block], i: int) -> 
         or ". " in text
         or len(text) > 120
         or _TERMINAL.search(text)
-        or text[-1:] in "\"\u201d'\u2019"
+        # A line ending in a quotation is prose, unless it is all one quotation (a headline).
+        or (text[-1:] in "\"\u201d'\u2019" and text[:1] not in "\"\u201c'\u2018")
     ):
         return False
     words = _WORD.findall(text)

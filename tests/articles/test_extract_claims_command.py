@@ -62,7 +62,7 @@ def test_table_is_readable():
     assert out.splitlines()[0].split() == ["score", "kind", "span", "claim"]
     assert "number: 30,000" in out
     assert "caption: photo credit" in out
-    assert "+1.41 <num>; +1.34 rule: number" in out  # the learned contributions, signed
+    assert "+1.44 <num>; +1.13 rule: entity (several)" in out  # the learned contributions, signed
     assert out.rstrip().endswith("skipped (threshold 0.50)")
 
 

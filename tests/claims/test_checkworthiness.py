@@ -117,13 +117,13 @@ def test_a_factual_clause_inside_an_opinion_carries_the_score_and_is_named():
     a = assess(HAMAS)
     assert a.reasons[0] == "clause: which Washington lists as a terrorist group"
     assert a.kind == "prediction"  # the kind is the whole sentence's, from the rules
-    assert {"feature": "rule: entity", "weight": 0.551} in a.contributions
+    assert {"feature": "rule: entity", "weight": 0.569} in a.contributions
     # The opinion alone scores near zero; its factual clause lifts it to the edge of the cut.
     assert assess("Hamas can hardly be trusted.").score < 0.05
-    assert a.score > 0.45
+    assert a.score > 0.42
 
 
-@pytest.mark.xfail(strict=True, reason="the debate-trained model scores the clause 0.47")
+@pytest.mark.xfail(strict=True, reason="the debate-trained model scores the clause 0.44")
 def test_a_factual_clause_inside_an_opinion_is_flagged():
     assert assess(HAMAS).score >= 0.5
 

@@ -13,9 +13,13 @@ from apps.claims.extraction import model, train
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = model.WEIGHTS_PATH.read_bytes()
 SHIPPED = json.loads(WEIGHTS)
-# The cross-validated F1 of the check-worthy class must not fall below this (the n-gram model
-# without rule features scored 0.766).
+# The cross-validated figures must not fall below these (the shipped model: F1 of the check-worthy
+# class 0.768, 0.768 with each fold's threshold chosen on the other folds; both classes' macro F1
+# 0.846 and class-weighted F1 0.884; the n-gram model without rule features scored 0.752).
 CV_F1_FLOOR = 0.765
+CV_HELD_OUT_THRESHOLD_F1_FLOOR = 0.76
+CV_MACRO_F1_FLOOR = 0.84
+CV_WEIGHTED_F1_FLOOR = 0.88
 
 
 def test_weights_file_is_small_and_records_its_training():
@@ -33,6 +37,11 @@ def test_weights_file_is_small_and_records_its_training():
     assert all(abs(w) >= params["prune_below"] for w in SHIPPED["weights"].values())
     cv = SHIPPED["cv"]
     assert cv["f1"] >= CV_F1_FLOOR
+    assert cv["f1_threshold_held_out"] >= CV_HELD_OUT_THRESHOLD_F1_FLOOR
+    assert cv["macro_f1"] >= CV_MACRO_F1_FLOOR
+    assert cv["weighted_f1"] >= CV_WEIGHTED_F1_FLOOR
+    # Both averages include the other class, which is easier: never below the check-worthy F1.
+    assert cv["f1"] < cv["macro_f1"] < cv["weighted_f1"]
     assert cv["f1"] == pytest.approx(
         2 * cv["precision"] * cv["recall"] / (cv["precision"] + cv["recall"]), abs=2e-4
     )

@@ -5,7 +5,8 @@ first-person records, with headlines, bylines, captions and promos labelled as b
 The texts were written and labelled by hand before the trained scorer was run on them, and nothing
 is tuned on them: they check that a model trained on debate sentences carries over to news prose.
 Targets: precision >= 0.85 and recall >= 0.90; the recall floor below is what the shipped model
-reaches (0.883), so a regression fails.
+reaches (0.872 on 19 articles and 172 check-worthy sentences; the last two texts were added and
+labelled after the model was trained and before it was run on them), so a regression fails.
 """
 
 import json
@@ -18,7 +19,7 @@ from apps.claims.extraction import extract
 DATA = Path(__file__).parent / "data"
 LABELS = json.loads((DATA / "labels.json").read_text(encoding="utf-8"))
 MIN_PRECISION = 0.85
-MIN_RECALL = 0.88
+MIN_RECALL = 0.87
 MIN_ARTICLES = 15
 MIN_CHECKWORTHY = 150
 

@@ -74,6 +74,22 @@ def test_headings_and_list_items():
     assert_exact(body)
 
 
+def test_a_headline_in_quotation_marks_is_a_heading():
+    body = (
+        '"We built more clinics than any government before us"\n\n'
+        "By Kwame Mensah\n\n"
+        'He said it was "the largest budget"\n\nIt passed.'
+    )
+    found = segment(body)
+    assert (found[0].block.kind, found[0].text) == (
+        BlockKind.HEADING,
+        '"We built more clinics than any government before us"',
+    )
+    # A line that only ends in a quotation is prose, as before.
+    assert found[2].block.kind == BlockKind.PARAGRAPH
+    assert_exact(body)
+
+
 def test_repeated_sentences_get_their_own_offsets():
     body = "Prices rose. Prices rose. Prices rose.\n\nPrices rose."
     found = segment(body)
