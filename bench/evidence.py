@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "fc_bench_evidence"
+DB_NAME = os.environ.get("BENCH_EVIDENCE_DB", "fc_bench_evidence")
 
 PLACES = ["Lisbon", "Porto", "Madrid", "Lyon", "Dresden", "Nairobi", "Oslo", "Leeds", "Quito",
           "Manila", "Kyiv", "Athens", "Berlin", "Osaka", "Lagos", "Warsaw"]  # fmt: skip
