@@ -426,6 +426,24 @@ def main() -> None:
             if labelled == "held-out" and q["flag_precision"] < 0.90:
                 print("FAIL: held-out precision at the flag threshold below 0.90")
                 failed = True
+        from bench.summary import bench_result
+
+        bench_result(
+            measure=f"prior-check candidates p95 ({r['backend']})",
+            project=round(r["service_p95_ms"], 1),
+            baseline=round(r["baseline_p95_ms"], 1) if "baseline_p95_ms" in r else None,
+            target=f"< {TARGET_P95_MS:.0f} ms" if r["backend"] == "postgres" else "reported",
+            ok=r["service_p95_ms"] <= TARGET_P95_MS or r["backend"] != "postgres",
+            unit="ms",
+        )
+        held_out = r["held-out"]
+        bench_result(
+            measure=f"already checked: held-out precision at the flag ({r['backend']})",
+            project=round(held_out["flag_precision"], 3),
+            baseline=None,
+            target=">= 0.90",
+            ok=held_out["flag_precision"] >= 0.90,
+        )
         if r["backend"] == "postgres" and r["service_p95_ms"] > TARGET_P95_MS:
             print(f"FAIL: PostgreSQL p95 above {TARGET_P95_MS:.0f} ms")
             failed = True
