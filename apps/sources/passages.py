@@ -134,20 +134,18 @@ def _passages_insert(snapshot_id: int, source_id: int, spans: list[PassageSpan],
 
 
 def _passages_delete(source_id: int) -> None:
-    """Delete the source's passages (and, on SQLite, their FTS rows) in one statement each."""
+    """Delete the source's passages (and, on SQLite, first their FTS rows), one statement each
+    whatever their number."""
     if connection.vendor != "sqlite":
         Passage.objects.filter(source_id=source_id)._raw_delete(connection.alias)
         return
+    table = Passage._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {Passage._meta.db_table} WHERE source_id = %s RETURNING id", [source_id]
+            f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {table} WHERE source_id = %s)",
+            [source_id],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk : chunk + 500]
-            cursor.execute(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({','.join(['%s'] * len(part))})", part
-            )
+        cursor.execute(f"DELETE FROM {table} WHERE source_id = %s", [source_id])
 
 
 def query_words(terms: list[str]) -> list[str]:
