@@ -79,6 +79,8 @@ def claim_evidence(*, claim, per_group: int = PER_GROUP) -> Evidence:
     wanted = features(claim.text)
     terms = [wanted.words[k] for k in wanted.terms] + [n.text for n in wanted.numbers]
     terms += [str(year) for year in wanted.years]
+    keys = list(wanted.names) + [n.text for n in wanted.numbers]
+    keys += [str(year) for year in wanted.years]
     cited_here = list(
         Citation.objects.filter(claim__article_id=claim.article_id)
         .values_list("source_id", "claim_id")
@@ -86,10 +88,12 @@ def claim_evidence(*, claim, per_group: int = PER_GROUP) -> Evidence:
     )
     article_sources = sorted({source for source, _ in cited_here})
     claim_sources = {source for source, cited_by in cited_here if cited_by == claim.pk}
-    hits = passages_search(terms=terms, source_ids=article_sources, limit=CANDIDATES)
+    hits = passages_search(
+        terms=terms, key_terms=keys, source_ids=article_sources, limit=CANDIDATES
+    )
     seen = {pk for pk, _ in hits}
     groups = {pk: "cited" for pk in seen}
-    for pk, rank in passages_search(terms=terms, limit=CANDIDATES + len(seen)):
+    for pk, rank in passages_search(terms=terms, key_terms=keys, limit=CANDIDATES + len(seen)):
         if pk not in seen:
             hits.append((pk, rank))
             groups[pk] = "archive"

@@ -29,7 +29,6 @@ NEIGHBOURS = 1
 # A passage is cut at this many characters around its sentence (a run-on "sentence" in a table
 # dump must not make one giant row).
 MAX_PASSAGE_CHARS = 1_500
-_BATCH = 2_000
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
 
@@ -67,9 +66,9 @@ def passages_index(*, snapshot_id: int, source_id: int, text: str) -> int:
 
     Called wherever a capture's text is stored (inline after the fetch, or by the extraction
     task). A capture older than one already indexed for the source is left out, so an extraction
-    that finishes late cannot put an old page back. Three statements in a transaction: lock the
-    source (indexers of one source take turns) while checking for a newer indexed capture,
-    delete, insert."""
+    that finishes late cannot put an old page back. Three statements in a transaction whatever
+    the text's size: lock the source (indexers of one source take turns) while checking for a
+    newer indexed capture, delete, insert."""
     spans = passage_spans(text) if text else []
     with transaction.atomic():
         this_capture = Snapshot.objects.filter(pk=snapshot_id).values("fetched_at")
@@ -85,42 +84,68 @@ def passages_index(*, snapshot_id: int, source_id: int, text: str) -> int:
         if stale:
             return 0
         _passages_delete(source_id)
-        rows = [
-            Passage(
-                snapshot_id=snapshot_id,
-                source_id=source_id,
-                position=span.position,
-                start=span.start,
-                end=span.end,
-                text=text[span.start : span.end],
+        if spans:
+            _passages_insert(snapshot_id, source_id, spans, text)
+    return len(spans)
+
+
+def _passages_insert(snapshot_id: int, source_id: int, spans: list[PassageSpan], text: str):
+    """Insert the passages in one statement whatever their number, without model instances:
+    on PostgreSQL from arrays (the stored tsvector is computed by the database as the rows go
+    in), on SQLite as one executemany, then the FTS5 rows copied from the new rows by one
+    INSERT ... SELECT (the text never comes back to Python)."""
+    table = Passage._meta.db_table
+    columns = 'snapshot_id, source_id, position, start, "end", text'
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, %s, p.position, p.start, p.stop, "
+                "p.body FROM unnest(%s::integer[], %s::integer[], %s::integer[], %s::text[]) "
+                "AS p(position, start, stop, body)",
+                [
+                    snapshot_id,
+                    source_id,
+                    [span.position for span in spans],
+                    [span.start for span in spans],
+                    [span.end for span in spans],
+                    [text[span.start : span.end] for span in spans],
+                ],
             )
-            for span in spans
-        ]
-        created = Passage.objects.bulk_create(rows, batch_size=_BATCH)
-        if connection.vendor == "sqlite" and created:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {FTS_TABLE} (rowid, text) VALUES (%s, %s)",
-                    [(row.pk, row.text) for row in created],
+            return
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    snapshot_id,
+                    source_id,
+                    span.position,
+                    span.start,
+                    span.end,
+                    text[span.start : span.end],
                 )
-    return len(rows)
+                for span in spans
+            ],
+        )
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, text) SELECT id, text FROM {table} "
+            "WHERE snapshot_id = %s",
+            [snapshot_id],
+        )
 
 
 def _passages_delete(source_id: int) -> None:
-    """Delete the source's passages (and, on SQLite, their FTS rows) in one statement each."""
+    """Delete the source's passages (and, on SQLite, first their FTS rows), one statement each
+    whatever their number."""
     if connection.vendor != "sqlite":
         Passage.objects.filter(source_id=source_id)._raw_delete(connection.alias)
         return
+    table = Passage._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {Passage._meta.db_table} WHERE source_id = %s RETURNING id", [source_id]
+            f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {table} WHERE source_id = %s)",
+            [source_id],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk : chunk + 500]
-            cursor.execute(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({','.join(['%s'] * len(part))})", part
-            )
+        cursor.execute(f"DELETE FROM {table} WHERE source_id = %s", [source_id])
 
 
 def query_words(terms: list[str]) -> list[str]:
@@ -135,16 +160,23 @@ def query_words(terms: list[str]) -> list[str]:
 
 
 def passages_search(
-    *, terms: list[str], source_ids: list[int] | None = None, limit: int = 50
+    *,
+    terms: list[str],
+    key_terms: list[str] | None = None,
+    source_ids: list[int] | None = None,
+    limit: int = 50,
 ) -> list[tuple[int, float]]:
     """(passage id, first-stage score) of the passages matching any of the terms, best first:
-    ts_rank_cd on PostgreSQL, -bm25 on SQLite (both: higher is better). `source_ids` restricts
-    the search to those sources."""
+    ts_rank_cd on PostgreSQL, -bm25 on SQLite (both: higher is better). `key_terms` (the
+    claim's names, numbers and years) count twice in the rank on PostgreSQL, and select the
+    candidates in a large archive whose word statistics are not known yet. `source_ids`
+    restricts the search to those sources."""
     words = query_words(terms)
     if not words or (source_ids is not None and not source_ids):
         return []
     if connection.vendor == "postgresql":
-        return _search_postgresql(words, source_ids, limit)
+        keys = [word for word in query_words(key_terms or []) if word in words]
+        return _search_postgresql(words, keys, source_ids, limit)
     return _search_sqlite(words, source_ids, limit)
 
 
@@ -152,7 +184,10 @@ def passages_search(
 # candidates on its own: ranking every passage that says "percent" is what made searches slow.
 COMMON_SHARE = 0.01
 _RARITY_SQL = """
-SELECT t.lexeme, f.freq FROM unnest(to_tsvector('english', %s)) AS t
+SELECT t.lexeme, f.freq, EXISTS (
+    SELECT 1 FROM pg_stats
+    WHERE tablename = %s AND attname = 'search' AND most_common_elems IS NOT NULL
+) FROM unnest(to_tsvector('english', %s)) AS t
 LEFT JOIN (
     SELECT unnest(most_common_elems::text::text[]) AS lexeme,
            unnest(most_common_elem_freqs) AS freq
@@ -161,13 +196,21 @@ LEFT JOIN (
 """
 
 
+UNKNOWN = "unknown"
+
+
 def _selective(words: list[str]) -> str | None:
     """The claim's lexemes that are not common in the archive, as a tsquery (in the 'simple'
     configuration: they are stemmed already), or its two least common together when all are
-    common; None when all are rare or statistics are missing (then the full query selects)."""
+    common; None when all are rare (then the full query selects), UNKNOWN when the planner has
+    no statistics of the column (a new or freshly loaded archive)."""
     with connection.cursor() as cursor:
-        cursor.execute(_RARITY_SQL, [" ".join(words), Passage._meta.db_table])
-        rows = cursor.fetchall()
+        table = Passage._meta.db_table
+        cursor.execute(_RARITY_SQL, [table, " ".join(words), table])
+        found = cursor.fetchall()
+    if found and not found[0][2]:
+        return UNKNOWN
+    rows = [(lexeme, share) for lexeme, share, _known in found]
     rare = [lexeme for lexeme, share in rows if share is None or share <= COMMON_SHARE]
     if len(rare) == len(rows):
         return None
@@ -178,10 +221,14 @@ def _selective(words: list[str]) -> str | None:
     return " | ".join(quoted)
 
 
-def _search_postgresql(words, source_ids, limit):
+def _search_postgresql(words, keys, source_ids, limit):
     query = SearchQuery(" | ".join(words), search_type="raw", config="english")
+    key_query = SearchQuery(" | ".join(keys), search_type="raw", config="english")
     selective = _selective(words) if source_ids is None else None
-    if selective:
+    if selective == UNKNOWN and keys:
+        # No word statistics yet: the claim's names, numbers and years pick the candidates.
+        found = Passage.objects.filter(search=key_query)
+    elif selective and selective != UNKNOWN:
         # Candidates hold at least one uncommon word of the claim; all words count in the rank.
         found = Passage.objects.filter(
             search=SearchQuery(selective, search_type="raw", config="simple")
@@ -190,7 +237,10 @@ def _search_postgresql(words, source_ids, limit):
         found = Passage.objects.filter(search=query)
     if source_ids is not None:
         found = found.filter(source_id__in=source_ids)
-    found = found.annotate(rank=SearchRank(F("search"), query, cover_density=True))
+    rank = SearchRank(F("search"), query, cover_density=True)
+    if keys:
+        rank = rank + SearchRank(F("search"), key_query, cover_density=True)
+    found = found.annotate(rank=rank)
     return list(found.order_by("-rank", "pk").values_list("pk", "rank")[:limit])
 
 

@@ -125,12 +125,32 @@ def test_query_syntax_in_terms_is_only_words():
 def test_index_statements_do_not_grow_with_the_text(django_assert_num_queries):
     source = SourceFactory()
     small = SnapshotFactory(source=source, text="One fact. " * 10)
-    big = SnapshotFactory(source=source, text="One fact. " * 1500)
-    # savepoint, lock and check, delete, insert (one batch per 2,000 rows), release
+    big = SnapshotFactory(source=source, text="One fact. " * 4500)
+    # savepoint, lock and check, delete, insert (one statement for any number of rows), release
     with django_assert_num_queries(5):
         passages_index(snapshot_id=small.pk, source_id=source.pk, text=small.text)
     with django_assert_num_queries(5):
         passages_index(snapshot_id=big.pk, source_id=source.pk, text=big.text)
-    assert Passage.objects.filter(snapshot=big).count() == 1500
+    assert Passage.objects.filter(snapshot=big).count() == 4500
     assert connection.vendor == "postgresql"
     assert Snapshot.objects.count() == 2
+
+
+def test_names_and_numbers_select_candidates_before_the_archive_has_word_statistics():
+    # A fresh archive: the planner knows nothing of which words are common, so every passage
+    # sharing "unemployment" would be ranked. The claim's name and number pick the candidates.
+    texts = {
+        "portugal": "Portugal's unemployment rate fell to 6.1 percent in March.",
+        "spain": "Unemployment in Spain fell to 11.7 percent. Unemployment fell again.",
+        "lisbon": "Unemployment in Lisbon was 6.1 percent, the city said.",
+    }
+    for key, text in texts.items():
+        s = SnapshotFactory(source=SourceFactory(url=f"https://{key}.example.org/"), text=text)
+        passages_index(snapshot_id=s.pk, source_id=s.source_id, text=text)
+    terms = ["unemployment", "portugal", "fell", "6.1"]
+    found = passages_search(terms=terms, key_terms=["Portugal", "6.1"])
+    texts_found = [Passage.objects.get(pk=pk).text for pk, _ in found]
+    assert texts_found[0] == texts["portugal"]
+    assert texts["spain"] not in texts_found and texts["lisbon"] in texts_found
+    # Without key terms every passage with a word of the claim is a candidate.
+    assert len(passages_search(terms=terms)) == 3
