@@ -289,10 +289,7 @@ def _render(browser, job: RenderJob) -> RenderOutput:
         context.on("page", lambda popup: _popup_close(state, popup))
         page.on("dialog", lambda dialog: _dialog_dismiss(state, dialog))
         _load(page, job, state, load_until)
-        out.dom = page.content()
-        _pictures(page, out, deadline)
-        page.emulate_media(media="screen")
-        out.pdf = page.pdf(print_background=True, width="1280px")
+        _outputs(page, out, total)
         out.warc = warc.keep()
     except BaseException:
         warc.discard()
@@ -300,6 +297,23 @@ def _render(browser, job: RenderJob) -> RenderOutput:
     finally:
         context.close()
     return out
+
+
+def _outputs(page, out: RenderOutput, total: float) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        # page.content() and evaluate() have no timeout of their own: first make sure the page
+        # answers at all (a script in an endless loop never will).
+        page.wait_for_function("() => true", timeout=2000)
+        out.dom = page.content()
+        _pictures(page, out)
+        page.emulate_media(media="screen")
+        out.pdf = page.pdf(print_background=True, width="1280px")
+    except PlaywrightTimeout:
+        raise FetchError(
+            f"the page did not respond within {total:g} s (a script kept it busy)"
+        ) from None
 
 
 def _load(page, job: RenderJob, state: _Page, until: float) -> None:
@@ -321,7 +335,7 @@ def _load(page, job: RenderJob, state: _Page, until: float) -> None:
             page.wait_for_load_state("networkidle", timeout=idle * 1000)
 
 
-def _pictures(page, out: RenderOutput, deadline: float) -> None:
+def _pictures(page, out: RenderOutput) -> None:
     height = page.evaluate(
         "Math.max(document.documentElement ? document.documentElement.scrollHeight : 0,"
         " document.body ? document.body.scrollHeight : 0)"

@@ -91,3 +91,31 @@ def citation_archive_status(citation: Citation) -> str:
     one, else "not archived"."""
     snapshot = citation.snapshot or snapshot_active(source=citation.source)
     return snapshot_status(snapshot) if snapshot else "not archived"
+
+
+def snapshot_quality(snapshot: Snapshot) -> dict:
+    """The capture-quality summary the admin, the claim page and the reports show: what was
+    captured and what is missing, never a partial capture dressed as a complete one."""
+    return {
+        "state": snapshot.get_state_display(),
+        "render_state": snapshot.render_state,
+        "render": snapshot.get_render_state_display(),
+        "render_reason": snapshot.render_reason,
+        "text_length": len(snapshot.text),
+        "subresources_ok": snapshot.subresources_ok,
+        "subresources_failed": snapshot.subresources_failed,
+        "subresources_refused": snapshot.subresources_refused,
+        "screenshot": bool(snapshot.screenshot),
+        "capped": bool(snapshot.render_report.get("capped")),
+    }
+
+
+def wacz_url(snapshot: Snapshot) -> str | None:
+    """Where staff download the snapshot's evidence package (WACZ). The hook for the module
+    that builds the packages: until it provides its view, there is none."""
+    return None
+
+
+def wacz_path(snapshot: Snapshot) -> str | None:
+    """The snapshot's WACZ file under MEDIA_ROOT (same hook as wacz_url): none yet."""
+    return None
