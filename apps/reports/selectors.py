@@ -26,6 +26,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, W
 
 from apps.articles.models import Article
 from apps.sources.models import Citation, Snapshot
+from apps.sources.selectors import snapshot_thumbnail_data_uri
 from apps.verdicts.claimsets import public_state
 from apps.verdicts.models import Rating, Verdict
 from apps.verdicts.selectors import public_names, verdicts_public
@@ -45,6 +46,12 @@ class SourceRow:
     excerpt: str
     snapshot_sha256: str | None
     snapshot_at: datetime | None
+    snapshot_thumbnail: str | None = None  # storage name of the rendered capture's thumbnail
+
+    @property
+    def thumbnail_uri(self) -> str | None:
+        """The screenshot's thumbnail as a data: URI (reports are self-contained)."""
+        return snapshot_thumbnail_data_uri(self.snapshot_thumbnail)
 
 
 # The order of the leading fields of ReportRow is the order of _ROW_VALUES below. Names (of the
@@ -173,6 +180,10 @@ def _citations(verdicts: QuerySet[Verdict]) -> QuerySet:
                 When(snapshot__state=archived, then=F("snapshot__fetched_at")),
                 default=Subquery(latest.values("fetched_at")[:1]),
             ),
+            archived_thumbnail=Case(
+                When(snapshot__state=archived, then=F("snapshot__thumbnail")),
+                default=Subquery(latest.values("thumbnail")[:1]),
+            ),
         )
         .order_by("claim__article_id", "claim__start", "claim_id", "created_at", "pk")
         .values_list(
@@ -186,11 +197,36 @@ def _citations(verdicts: QuerySet[Verdict]) -> QuerySet:
             "excerpt",
             "archived_sha256",
             "archived_at",
+            "archived_thumbnail",
         )
     )
 
 
-def _published_source(citation: dict) -> SourceRow:
+_SNAPSHOT_ID = re.compile(r"/snapshots/(\d+)/")
+
+
+def _published_snapshot_id(citation: dict) -> int | None:
+    """The snapshot a published citation was frozen with (its public WARC link names it)."""
+    match = _SNAPSHOT_ID.search((citation.get("snapshot") or {}).get("warc") or "")
+    return int(match.group(1)) if match else None
+
+
+def _published_thumbnails(rows: list) -> dict[int, str]:
+    """Thumbnails of the snapshots the chunk's published evidence was frozen with: one query."""
+    ids = {
+        pk
+        for row in rows
+        if not row.draft and row.published_evidence
+        for c in row.published_evidence
+        if (pk := _published_snapshot_id(c)) is not None
+    }
+    if not ids:
+        return {}
+    found = Snapshot.objects.filter(pk__in=ids).exclude(thumbnail="")
+    return dict(found.values_list("pk", "thumbnail"))
+
+
+def _published_source(citation: dict, thumbnails: dict[int, str]) -> SourceRow:
     snapshot = citation.get("snapshot") or {}
     archived_at = snapshot.get("archived_at")
     return SourceRow(
@@ -201,6 +237,7 @@ def _published_source(citation: dict) -> SourceRow:
         excerpt=citation["excerpt"],
         snapshot_sha256=snapshot.get("sha256"),
         snapshot_at=datetime.fromisoformat(archived_at) if archived_at else None,
+        snapshot_thumbnail=thumbnails.get(_published_snapshot_id(citation)),
     )
 
 
@@ -251,6 +288,7 @@ def report_rows(
             - people.keys()
         ):
             people.update(_people(missing))
+        thumbnails = _published_thumbnails(chunk)
         for row in chunk:
             if on_article_done and current_article not in (None, row.article_id):
                 on_article_done(current_article)
@@ -271,7 +309,7 @@ def report_rows(
             row.state = public_state(row.state, row.corrected_at)
             if not row.draft and row.published_evidence:
                 # The public sees the evidence the verdict was published with, not today's rows.
-                row.sources = [_published_source(c) for c in row.published_evidence]
+                row.sources = [_published_source(c, thumbnails) for c in row.published_evidence]
             yield row
     if on_article_done and current_article is not None:
         on_article_done(current_article)

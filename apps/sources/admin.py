@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.sources import selectors, services
 from apps.sources.models import Citation, Snapshot, SnapshotState, Source
-from apps.sources.views import snapshot_text, snapshot_warc
+from apps.sources.quality import rendered_capture_html
+from apps.sources.views import snapshot_render_file, snapshot_text, snapshot_warc
 from factcheck.admin import ServiceRefusalsAsMessages
 
 
@@ -103,15 +104,29 @@ class SnapshotDomainFilter(admin.SimpleListFilter):
         return queryset
 
 
+_RENDER_FILES = ("screenshot", "thumbnail", "pdf", "dom", "render_warc", "render_report")
+
+
 @admin.register(Snapshot)
 class SnapshotAdmin(admin.ModelAdmin):
-    list_display = ["source", "state", "reason", "http_status", "size", "queued_at", "links"]
-    list_filter = ["state", SnapshotDomainFilter]
+    list_display = [
+        "source",
+        "state",
+        "reason",
+        "render_state",
+        "http_status",
+        "size",
+        "queued_at",
+        "links",
+    ]
+    list_filter = ["state", "render_state", SnapshotDomainFilter]
     search_fields = ["source__url", "final_url", "sha256"]
     list_select_related = ["source"]
-    exclude = ["text", "warc"]
+    exclude = ["text", "warc", *_RENDER_FILES]
     readonly_fields = [
-        *(f.name for f in Snapshot._meta.fields if f.name not in ("text", "warc")),
+        "rendered_capture",
+        *(f.name for f in Snapshot._meta.fields if f.name not in ("text", "warc", *_RENDER_FILES)),
+        "missing_subresources",
         "links",
     ]
 
@@ -126,12 +141,33 @@ class SnapshotAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/text/", view(snapshot_text), name="sources_snapshot_text"),
             path("<int:pk>/warc/", view(snapshot_warc), name="sources_snapshot_warc"),
+            path(
+                "<int:pk>/rendered/<str:kind>/",
+                view(snapshot_render_file),
+                name="sources_snapshot_render_file",
+            ),
             *super().get_urls(),
         ]
 
     @admin.display(description="Archive")
     def links(self, obj: Snapshot) -> str:
         return _snapshot_links(obj)
+
+    @admin.display(description="Rendered capture")
+    def rendered_capture(self, obj: Snapshot) -> str:
+        return rendered_capture_html(obj)
+
+    @admin.display(description="Subresources failed or refused")
+    def missing_subresources(self, obj: Snapshot) -> str:
+        missing = [
+            (item["outcome"], item["url"], item.get("reason", ""))
+            for item in obj.render_report.get("subresources", [])
+            if item["outcome"] != "ok"
+        ]
+        if not missing:
+            return "-"
+        rows = format_html_join("", "<li>{}: {} <span class='help'>{}</span></li>", missing)
+        return format_html("<ul>{}</ul>", rows)
 
 
 @admin.register(Citation)

@@ -7,6 +7,7 @@ the way the SSRF tests do. Private targets are real servers too (another loopbac
 127.0.0.2 on the allowed port), so their own request counters prove nothing reached them.
 """
 
+import base64
 import ipaddress
 import json
 import threading
@@ -14,7 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
@@ -344,3 +348,56 @@ def test_the_database_refuses_a_render_state_without_its_evidence(renderer):
     ]:
         with pytest.raises(IntegrityError), transaction.atomic():
             rows.update(**fields)
+
+
+def test_staff_see_the_screenshot_through_a_permission_checked_view_only(
+    renderer, client, admin_client, django_user_model
+):
+    snapshot = rendered(renderer, "/r/admin", "<html><body><h1>For the admin</h1>")
+    page = admin_client.get(reverse("admin:sources_snapshot_change", args=[snapshot.pk]))
+    html = page.content.decode()
+    shot = reverse("admin:sources_snapshot_render_file", args=[snapshot.pk, "screenshot"])
+    thumb = reverse("admin:sources_snapshot_render_file", args=[snapshot.pk, "thumbnail"])
+    pdf = reverse("admin:sources_snapshot_render_file", args=[snapshot.pk, "pdf"])
+    assert f'href="{shot}"' in html and f'src="{thumb}"' in html and f'href="{pdf}"' in html
+    assert "0 ok, 0 failed, 0 refused" in html
+    assert django_settings.MEDIA_URL not in html
+
+    response = admin_client.get(shot)
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
+    assert admin_client.get(pdf)["Content-Disposition"].startswith("attachment")
+    unknown = reverse("admin:sources_snapshot_render_file", args=[snapshot.pk, "dom"])
+    assert admin_client.get(unknown).status_code == 404
+
+    plain = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
+    client.force_login(plain)
+    assert client.get(shot).status_code == 403
+    client.logout()
+    assert client.get(shot).status_code == 302  # to the login page
+
+
+def test_the_claim_page_and_the_html_report_show_the_screenshot(renderer, reviewer, editor):
+    from apps.reports.services import report_render
+    from tests.reports.conftest import claim_on, make_article, publish
+
+    snapshot = rendered(renderer, "/r/cited", "<html><body><h1>30,000 residents</h1>")
+    article = make_article()
+    claim = claim_on(article, "the city had 30,000 residents in 2016")
+    services.citation_add(
+        claim=claim, url=snapshot.source.url, stance="supports", excerpt="", by=reviewer
+    )
+    Citation = claim.citations.model
+    Citation.objects.filter(claim=claim).update(snapshot=snapshot)
+    publish(claim, author=reviewer, approver=editor, label="True", summary="Right.")
+
+    html = b"".join(report_render(fmt="html", article_ids=[article.pk])).decode()
+    thumbnail = warc_path(snapshot.thumbnail.name).read_bytes()
+    assert f'src="data:image/jpeg;base64,{base64.b64encode(thumbnail).decode()}"' in html
+
+    client = Client()
+    client.force_login(editor)
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    thumb = reverse("admin:sources_snapshot_render_file", args=[snapshot.pk, "thumbnail"])
+    assert f'src="{thumb}"' in page
