@@ -46,7 +46,8 @@ class SourceRow:
     excerpt: str
     snapshot_sha256: str | None
     snapshot_at: datetime | None
-    snapshot_thumbnail: str | None = None  # storage name of the rendered capture's thumbnail
+    snapshot_id: int | None = None
+    snapshot_thumbnail: str | None = None  # set by thumbnails_attach (HTML and PDF only)
 
     @property
     def thumbnail_uri(self) -> str | None:
@@ -180,9 +181,9 @@ def _citations(verdicts: QuerySet[Verdict]) -> QuerySet:
                 When(snapshot__state=archived, then=F("snapshot__fetched_at")),
                 default=Subquery(latest.values("fetched_at")[:1]),
             ),
-            archived_thumbnail=Case(
-                When(snapshot__state=archived, then=F("snapshot__thumbnail")),
-                default=Subquery(latest.values("thumbnail")[:1]),
+            archived_snapshot=Case(
+                When(snapshot__state=archived, then=F("snapshot_id")),
+                default=Subquery(latest.values("pk")[:1]),
             ),
         )
         .order_by("claim__article_id", "claim__start", "claim_id", "created_at", "pk")
@@ -197,7 +198,7 @@ def _citations(verdicts: QuerySet[Verdict]) -> QuerySet:
             "excerpt",
             "archived_sha256",
             "archived_at",
-            "archived_thumbnail",
+            "archived_snapshot",
         )
     )
 
@@ -211,22 +212,20 @@ def _published_snapshot_id(citation: dict) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _published_thumbnails(rows: list) -> dict[int, str]:
-    """Thumbnails of the snapshots the chunk's published evidence was frozen with: one query."""
-    ids = {
-        pk
-        for row in rows
-        if not row.draft and row.published_evidence
-        for c in row.published_evidence
-        if (pk := _published_snapshot_id(c)) is not None
-    }
+def thumbnails_attach(rows: Iterable[ReportRow]) -> None:
+    """Give each source of these rows its rendered capture's thumbnail (one query), for the
+    formats that show the screenshots (HTML, PDF)."""
+    sources = [source for row in rows for source in row.sources if source.snapshot_id]
+    ids = {source.snapshot_id for source in sources}
     if not ids:
-        return {}
+        return
     found = Snapshot.objects.filter(pk__in=ids).exclude(thumbnail="")
-    return dict(found.values_list("pk", "thumbnail"))
+    thumbnails = dict(found.values_list("pk", "thumbnail"))
+    for source in sources:
+        source.snapshot_thumbnail = thumbnails.get(source.snapshot_id)
 
 
-def _published_source(citation: dict, thumbnails: dict[int, str]) -> SourceRow:
+def _published_source(citation: dict) -> SourceRow:
     snapshot = citation.get("snapshot") or {}
     archived_at = snapshot.get("archived_at")
     return SourceRow(
@@ -237,7 +236,7 @@ def _published_source(citation: dict, thumbnails: dict[int, str]) -> SourceRow:
         excerpt=citation["excerpt"],
         snapshot_sha256=snapshot.get("sha256"),
         snapshot_at=datetime.fromisoformat(archived_at) if archived_at else None,
-        snapshot_thumbnail=thumbnails.get(_published_snapshot_id(citation)),
+        snapshot_id=_published_snapshot_id(citation),
     )
 
 
@@ -288,7 +287,6 @@ def report_rows(
             - people.keys()
         ):
             people.update(_people(missing))
-        thumbnails = _published_thumbnails(chunk)
         for row in chunk:
             if on_article_done and current_article not in (None, row.article_id):
                 on_article_done(current_article)
@@ -309,7 +307,7 @@ def report_rows(
             row.state = public_state(row.state, row.corrected_at)
             if not row.draft and row.published_evidence:
                 # The public sees the evidence the verdict was published with, not today's rows.
-                row.sources = [_published_source(c, thumbnails) for c in row.published_evidence]
+                row.sources = [_published_source(c) for c in row.published_evidence]
             yield row
     if on_article_done and current_article is not None:
         on_article_done(current_article)
