@@ -15,6 +15,7 @@ Playwright's (the renderer's Python side, fetcher and WARC writing must not add 
 
 import argparse
 import ipaddress
+import logging
 import os
 import sys
 import threading
@@ -145,6 +146,8 @@ SUBRESOURCES = 20
 
 def main() -> int:
     global SUBRESOURCES
+    # One INFO line per subresource from httpx would measure the terminal, not the renderer.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--subresources", type=int, default=20)
