@@ -401,3 +401,35 @@ def test_the_claim_page_and_the_html_report_show_the_screenshot(renderer, review
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
     thumb = reverse("admin:sources_snapshot_render_file", args=[snapshot.pk, "thumbnail"])
     assert f'src="{thumb}"' in page
+
+
+def test_a_request_that_escapes_routing_goes_nowhere(renderer):
+    """The second layer on its own: Chromium started with the renderer's arguments and no
+    routing at all cannot reach a server on loopback (the dead proxy takes every request)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    target = Target("127.0.0.1", free_port())
+
+    def unrouted() -> str:
+        from playwright.sync_api import Error, sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=django_settings.RENDER_CHROMIUM, args=render.CHROMIUM_ARGS
+            )
+            page = browser.new_page()
+            try:
+                page.goto(f"{target.url}/escaped", timeout=10_000)
+                outcome = "loaded"
+            except Error as exc:
+                outcome = str(exc).splitlines()[0]
+            browser.close()
+        return outcome
+
+    try:
+        with ThreadPoolExecutor(1) as pool:  # Playwright's loop stays out of the test thread
+            outcome = pool.submit(unrouted).result(timeout=60)
+    finally:
+        target.close()
+    assert target.requests == []
+    assert "ERR_PROXY_CONNECTION_FAILED" in outcome
