@@ -436,16 +436,48 @@ def _in_browser_thread(job: RenderJob) -> RenderOutput:
         raise
 
 
+_slots: threading.Semaphore | None = None
+
+
+def _free_browsers() -> threading.Semaphore:
+    global _slots
+    with _executor_lock:
+        if _slots is None:
+            _slots = threading.Semaphore(settings.RENDER_CONCURRENCY)
+        return _slots
+
+
 def page_render(job: RenderJob) -> RenderOutput:
     """Render job.url in one of this process's browser threads and wait for the result."""
     global _executor
+    # A free browser first (task threads may outnumber browsers), so the deadline below counts
+    # only this render, not a wait behind others.
+    _free_browsers().acquire()
     with _executor_lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(
                 max_workers=settings.RENDER_CONCURRENCY, thread_name_prefix="renderer"
             )
-    future = _executor.submit(_in_browser_thread, job)
-    return future.result(timeout=settings.RENDER_TIMEOUT + 30)
+        executor = _executor
+    future = executor.submit(_in_browser_thread, job)
+    once = threading.Lock()
+
+    def release(_future=None) -> None:  # once: by the render's end, or by giving up on it
+        if once.acquire(blocking=False):
+            _free_browsers().release()
+
+    future.add_done_callback(release)
+    try:
+        return future.result(timeout=settings.RENDER_TIMEOUT + 30)
+    except TimeoutError:
+        # Every browser call has a timeout, so this should not happen; if a browser thread is
+        # stuck anyway, the next renders get a fresh pool instead of queueing behind it.
+        with _executor_lock:
+            if _executor is executor:
+                _executor = None
+        release()
+        logger.error("a browser thread did not answer within the render deadline; replaced")
+        raise
 
 
 def browsers_close() -> None:

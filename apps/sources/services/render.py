@@ -62,7 +62,9 @@ def snapshot_render_request(*, snapshot: Snapshot, enqueue: bool = True) -> Snap
 
 
 def _lease_seconds() -> float:
-    return settings.RENDER_TIMEOUT + settings.ARCHIVE_EXTRACT_SECONDS
+    """How long a render's lease is renewed: a wait for a free browser in this process (when
+    its task threads outnumber its browsers), the render, and recording the files."""
+    return 3 * (settings.RENDER_TIMEOUT + 30) + settings.ARCHIVE_EXTRACT_SECONDS
 
 
 def _leases_renew(snapshot_ids: list[int]) -> None:
