@@ -9,6 +9,7 @@ from apps.sources.models import Citation, Snapshot, SnapshotState, Source
 from apps.sources.quality import rendered_capture_html
 from apps.sources.views import snapshot_render_file, snapshot_text, snapshot_warc
 from factcheck.admin import ServiceRefusalsAsMessages
+from factcheck.errors import Conflict
 
 
 def _snapshot_links(snapshot: Snapshot) -> str:
@@ -130,11 +131,30 @@ class SnapshotAdmin(admin.ModelAdmin):
         "links",
     ]
 
+    actions = ["render_again"]
+
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_render_permission(self, request) -> bool:
+        """Who may re-archive a source may render its captures again."""
+        return request.user.has_perm("sources.change_source")
+
+    @admin.action(description="Render selected captures again", permissions=["render"])
+    def render_again(self, request, queryset):
+        queued, refused = 0, []
+        for snapshot in queryset:
+            try:
+                services.snapshot_render_request(snapshot=snapshot)
+                queued += 1
+            except Conflict as exc:
+                refused.append(f"#{snapshot.pk}: {exc.message}")
+        self.message_user(request, f"Render queued for {queued} capture(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(request, " ".join(refused), messages.WARNING)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -433,3 +433,25 @@ def test_a_request_that_escapes_routing_goes_nowhere(renderer):
         target.close()
     assert target.requests == []
     assert "ERR_PROXY_CONNECTION_FAILED" in outcome
+
+
+def test_render_again_from_the_admin_queues_archived_captures_only(
+    renderer, admin_client, django_capture_on_commit_callbacks
+):
+    archived = _archived(renderer)
+    Snapshot.objects.filter(pk=archived.pk).update(
+        render_state=RenderState.FAILED, render_reason="the browser did not answer in time"
+    )
+    failed = services.snapshot_archive_now(url=renderer.url("/status/404"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = admin_client.post(
+            reverse("admin:sources_snapshot_changelist"),
+            {"action": "render_again", "_selected_action": [archived.pk, failed.pk]},
+            follow=True,
+        )
+    text = response.content.decode()
+    assert "Render queued for 1 capture(s)." in text
+    assert "Only an archived capture can be rendered." in text
+    assert Snapshot.objects.get(pk=archived.pk).render_state == RenderState.PENDING
+    assert Snapshot.objects.get(pk=failed.pk).render_state == RenderState.NONE
+    assert len(callbacks) == 1
