@@ -9,10 +9,12 @@ COPY factcheck ./factcheck
 COPY apps ./apps
 RUN /venv/bin/pip install .
 
-# Runtime stage: the virtualenv, the source, pango for PDF reports; no compilers.
+# Runtime stage: the virtualenv, the source, pango for PDF reports, Debian's Chromium for rendered
+# captures (Playwright drives it; no browser is downloaded); no compilers.
 FROM python:3.11-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+       chromium \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 app
 ENV PATH=/venv/bin:$PATH \

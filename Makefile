@@ -28,15 +28,22 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Rendered captures need Chromium; without it the render queue is left out and HTTP captures work.
+CHROMIUM := /usr/bin/chromium
+comma := ,
+RUN_QUEUES := default,fetch$(if $(wildcard $(CHROMIUM)),$(comma)render)
+
 run: install
 	@DEBUG=true $(BIN)/python manage.py migrate --noinput
 	@DEBUG=true $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  Workbench: http://127.0.0.1:8000/admin/   API: http://127.0.0.1:8000/api/v1/docs/"
 	@echo "  Logins: reviewer / editor / admin (passwords printed above). Ctrl-C stops everything."
+	@if [ -x $(CHROMIUM) ]; then echo "  Rendered captures: on (queue render, $(CHROMIUM))."; \
+	else echo "  Rendered captures: OFF, $(CHROMIUM) not found (make system-deps). HTTP captures still work."; fi
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=true $(BIN)/python -m factcheck.worker --beat -Q default,fetch -P threads -c 8 & \
+	DEBUG=true $(BIN)/python -m factcheck.worker --beat -Q $(RUN_QUEUES) -P threads -c 8 & \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
@@ -54,7 +61,7 @@ format: install
 
 # Each script reports its measures through bench/summary.py's bench_result (see its docstring);
 # every script runs even if one misses a target, then one table sums them up.
-BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py bench/load.py bench/evidence_prior.py bench/evidence.py
+BENCHMARKS := bench/extraction.py bench/archive.py bench/api.py bench/export.py bench/load.py bench/evidence_prior.py bench/evidence.py bench/render.py
 BENCH_RESULTS := .data/bench-results.jsonl
 bench: install
 	@mkdir -p .data && rm -f $(BENCH_RESULTS); ran=""; \

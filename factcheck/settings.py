@@ -190,6 +190,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "apps.sources.tasks.snapshot_fetch": {"queue": "fetch"},
     "apps.sources.tasks.source_check_health": {"queue": "fetch"},
+    "apps.sources.tasks.snapshot_render": {"queue": "render"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery's Django fixup closes the thread's database connection before and after every task
@@ -243,6 +244,22 @@ archive_timeouts_check(
     task_time_limit=CELERY_TASK_TIME_LIMIT,
     visibility_timeout=CELERY_VISIBILITY_TIMEOUT,
 )
+
+# --- Rendered captures (apps.sources.render): Chromium, every request through the fetcher ---
+RENDER_CHROMIUM = env_str("RENDER_CHROMIUM", "/usr/bin/chromium")
+RENDER_ENABLED = env_bool("RENDER_ENABLED", os.path.exists(RENDER_CHROMIUM))
+RENDER_TIMEOUT = env_float("RENDER_TIMEOUT", 60.0, minimum=5.0)
+RENDER_MAX_SUBRESOURCES = env_int("RENDER_MAX_SUBRESOURCES", 300, minimum=0)
+RENDER_MAX_BYTES = env_int("RENDER_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+RENDER_MAX_HEIGHT = env_int("RENDER_MAX_HEIGHT", 10_000, minimum=500)
+RENDER_PAGES_PER_BROWSER = env_int("RENDER_PAGES_PER_BROWSER", 50, minimum=1)
+RENDER_CONCURRENCY = env_int("RENDER_CONCURRENCY", 2, minimum=1)
+RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 2, minimum=1)
+if RENDER_TIMEOUT + ARCHIVE_EXTRACT_SECONDS >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "RENDER_TIMEOUT plus ARCHIVE_EXTRACT_SECONDS must stay under CELERY_TASK_TIME_LIMIT "
+        f"(got {RENDER_TIMEOUT} + {ARCHIVE_EXTRACT_SECONDS} >= {CELERY_TASK_TIME_LIMIT})."
+    )
 
 # History is an audit trail: states change only through services, never by reverting a row.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -15,6 +15,8 @@ os.environ.setdefault(
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+# Rendering is switched on only by the tests that render (each capture would queue a render).
+os.environ.setdefault("RENDER_ENABLED", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
 from factcheck.settings import *  # noqa: F403

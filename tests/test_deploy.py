@@ -81,7 +81,7 @@ def _group_gone(pgid: int, timeout: float = 30.0) -> None:
 
 def test_every_app_service_has_a_command_tested_here():
     app_services = {name for name, service in SERVICES.items() if "build" in service}
-    assert app_services == {"web", "worker", "fetcher", "beat"}
+    assert app_services == {"web", "worker", "fetcher", "renderer", "beat"}
 
 
 @pytest.mark.slow
@@ -110,7 +110,7 @@ def test_web_command_migrates_and_serves_healthz(tmp_path):
 @pytest.mark.slow
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("name", ["worker", "fetcher"])
+@pytest.mark.parametrize("name", ["worker", "fetcher", "renderer"])
 def test_worker_commands_answer_a_ping_on_their_queues(name, tmp_path):
     argv = argv_of(name)
     assert argv[1:3] == ["-m", "factcheck.worker"]  # the one worker entry point

@@ -28,6 +28,7 @@ from apps.claims.selectors import verdict_model
 from apps.claims.services import ClaimError, claim_decide, claims_assign, claims_set_status
 from apps.sources.forms import CitationForm, CitationFormSet
 from apps.sources.models import Citation, Snapshot
+from apps.sources.quality import rendered_capture_html
 from apps.sources.selectors import citations_for_claims, citations_with_archive_state
 from factcheck.admin import ServiceRefusalsAsMessages
 from factcheck.errors import DomainError
@@ -172,7 +173,8 @@ class CitationInline(admin.StackedInline):
             )
         reason = getattr(obj, "archive_reason", "")
         detail = format_html(" <span class='help'>{}</span>", reason) if reason else ""
-        return format_html("{}{}{}", badge, links, detail)
+        rendered = rendered_capture_html(obj.snapshot) if obj.snapshot_id else ""
+        return format_html("{}{}{}{}", badge, links, detail, rendered)
 
     @admin.display(description="Excerpt in archived copy")
     def excerpt_check(self, obj: Citation) -> str:

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from apps.reports.chart import ink_for, rating_chart_svg
 from apps.reports.documents import ArticleReport, Report
-from apps.reports.selectors import ReportRow
+from apps.reports.selectors import ReportRow, thumbnails_attach
 from apps.verdicts.models import Rating
 
 UNRATED_COLOUR = "#bdbdbd"
@@ -48,6 +48,7 @@ def _article_context(report: Report, part: ArticleReport) -> dict:
 
 
 def html_string(report: Report) -> str:
+    thumbnails_attach(row for part in report.articles for row in part.rows)
     articles = [_article_context(report, part) for part in report.articles]
     return render_to_string(
         "reports/report.html",

@@ -22,17 +22,31 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"reports do not load external resources ({url})")
 
 
+def _inline(url: str) -> bool:
+    """data: URIs (the sources' screenshots) carry their bytes in the report: nothing is fetched."""
+    return url[:5].lower() == "data:"
+
+
 def _refusing_fetcher(weasyprint):
-    """Newer WeasyPrint takes a URLFetcher object, older versions a plain function."""
+    """Newer WeasyPrint takes a URLFetcher object, older versions a plain function. Both read
+    data: URIs (decoded in memory by urllib's data handler) and refuse everything else."""
     base = getattr(weasyprint, "URLFetcher", None)
     if base is None:
-        return _refuse_fetch
+
+        def fetch_function(url: str, *args, **kwargs):
+            if _inline(url):
+                return weasyprint.default_url_fetcher(url, *args, **kwargs)
+            return _refuse_fetch(url)
+
+        return fetch_function
 
     class RefusingFetcher(base):
         def fetch(self, url, headers=None):
-            _refuse_fetch(url)
+            if _inline(url):
+                return super().fetch(url, headers)
+            return _refuse_fetch(url)
 
-    return RefusingFetcher(allowed_protocols=())
+    return RefusingFetcher(allowed_protocols=("data",))
 
 
 def _weasyprint():

@@ -26,6 +26,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, W
 
 from apps.articles.models import Article
 from apps.sources.models import Citation, Snapshot
+from apps.sources.selectors import snapshot_thumbnail_data_uri
 from apps.verdicts.claimsets import public_state
 from apps.verdicts.models import Rating, Verdict
 from apps.verdicts.selectors import public_names, verdicts_public
@@ -45,6 +46,13 @@ class SourceRow:
     excerpt: str
     snapshot_sha256: str | None
     snapshot_at: datetime | None
+    snapshot_id: int | None = None
+    snapshot_thumbnail: str | None = None  # set by thumbnails_attach (HTML and PDF only)
+
+    @property
+    def thumbnail_uri(self) -> str | None:
+        """The screenshot's thumbnail as a data: URI (reports are self-contained)."""
+        return snapshot_thumbnail_data_uri(self.snapshot_thumbnail)
 
 
 # The order of the leading fields of ReportRow is the order of _ROW_VALUES below. Names (of the
@@ -173,6 +181,10 @@ def _citations(verdicts: QuerySet[Verdict]) -> QuerySet:
                 When(snapshot__state=archived, then=F("snapshot__fetched_at")),
                 default=Subquery(latest.values("fetched_at")[:1]),
             ),
+            archived_snapshot=Case(
+                When(snapshot__state=archived, then=F("snapshot_id")),
+                default=Subquery(latest.values("pk")[:1]),
+            ),
         )
         .order_by("claim__article_id", "claim__start", "claim_id", "created_at", "pk")
         .values_list(
@@ -186,8 +198,31 @@ def _citations(verdicts: QuerySet[Verdict]) -> QuerySet:
             "excerpt",
             "archived_sha256",
             "archived_at",
+            "archived_snapshot",
         )
     )
+
+
+_SNAPSHOT_ID = re.compile(r"/snapshots/(\d+)/")
+
+
+def _published_snapshot_id(citation: dict) -> int | None:
+    """The snapshot a published citation was frozen with (its public WARC link names it)."""
+    match = _SNAPSHOT_ID.search((citation.get("snapshot") or {}).get("warc") or "")
+    return int(match.group(1)) if match else None
+
+
+def thumbnails_attach(rows: Iterable[ReportRow]) -> None:
+    """Give each source of these rows its rendered capture's thumbnail (one query), for the
+    formats that show the screenshots (HTML, PDF)."""
+    sources = [source for row in rows for source in row.sources if source.snapshot_id]
+    ids = {source.snapshot_id for source in sources}
+    if not ids:
+        return
+    found = Snapshot.objects.filter(pk__in=ids).exclude(thumbnail="")
+    thumbnails = dict(found.values_list("pk", "thumbnail"))
+    for source in sources:
+        source.snapshot_thumbnail = thumbnails.get(source.snapshot_id)
 
 
 def _published_source(citation: dict) -> SourceRow:
@@ -201,6 +236,7 @@ def _published_source(citation: dict) -> SourceRow:
         excerpt=citation["excerpt"],
         snapshot_sha256=snapshot.get("sha256"),
         snapshot_at=datetime.fromisoformat(archived_at) if archived_at else None,
+        snapshot_id=_published_snapshot_id(citation),
     )
 
 

@@ -1,13 +1,15 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.sources import selectors, services
 from apps.sources.models import Citation, Snapshot, SnapshotState, Source
-from apps.sources.views import snapshot_text, snapshot_warc
+from apps.sources.quality import rendered_capture_html
+from apps.sources.views import snapshot_render_file, snapshot_text, snapshot_warc
 from factcheck.admin import ServiceRefusalsAsMessages
+from factcheck.errors import Conflict
 
 
 def _snapshot_links(snapshot: Snapshot) -> str:
@@ -103,17 +105,33 @@ class SnapshotDomainFilter(admin.SimpleListFilter):
         return queryset
 
 
+_RENDER_FILES = ("screenshot", "thumbnail", "pdf", "dom", "render_warc", "render_report")
+
+
 @admin.register(Snapshot)
 class SnapshotAdmin(admin.ModelAdmin):
-    list_display = ["source", "state", "reason", "http_status", "size", "queued_at", "links"]
-    list_filter = ["state", SnapshotDomainFilter]
-    search_fields = ["source__url", "final_url", "sha256"]
-    list_select_related = ["source"]
-    exclude = ["text", "warc"]
-    readonly_fields = [
-        *(f.name for f in Snapshot._meta.fields if f.name not in ("text", "warc")),
+    list_display = [
+        "source",
+        "state",
+        "reason",
+        "render_state",
+        "http_status",
+        "size",
+        "queued_at",
         "links",
     ]
+    list_filter = ["state", "render_state", SnapshotDomainFilter]
+    search_fields = ["source__url", "final_url", "sha256"]
+    list_select_related = ["source"]
+    exclude = ["text", "warc", *_RENDER_FILES]
+    readonly_fields = [
+        "rendered_capture",
+        *(f.name for f in Snapshot._meta.fields if f.name not in ("text", "warc", *_RENDER_FILES)),
+        "missing_subresources",
+        "links",
+    ]
+
+    actions = ["render_again"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -121,17 +139,55 @@ class SnapshotAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_render_permission(self, request) -> bool:
+        """Who may re-archive a source may render its captures again."""
+        return request.user.has_perm("sources.change_source")
+
+    @admin.action(description="Render selected captures again", permissions=["render"])
+    def render_again(self, request, queryset):
+        queued, refused = 0, []
+        for snapshot in queryset:
+            try:
+                services.snapshot_render_request(snapshot=snapshot)
+                queued += 1
+            except Conflict as exc:
+                refused.append(f"#{snapshot.pk}: {exc.message}")
+        self.message_user(request, f"Render queued for {queued} capture(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(request, " ".join(refused), messages.WARNING)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/text/", view(snapshot_text), name="sources_snapshot_text"),
             path("<int:pk>/warc/", view(snapshot_warc), name="sources_snapshot_warc"),
+            path(
+                "<int:pk>/rendered/<str:kind>/",
+                view(snapshot_render_file),
+                name="sources_snapshot_render_file",
+            ),
             *super().get_urls(),
         ]
 
     @admin.display(description="Archive")
     def links(self, obj: Snapshot) -> str:
         return _snapshot_links(obj)
+
+    @admin.display(description="Rendered capture")
+    def rendered_capture(self, obj: Snapshot) -> str:
+        return rendered_capture_html(obj)
+
+    @admin.display(description="Subresources failed or refused")
+    def missing_subresources(self, obj: Snapshot) -> str:
+        missing = [
+            (item["outcome"], item["url"], item.get("reason", ""))
+            for item in obj.render_report.get("subresources", [])
+            if item["outcome"] != "ok"
+        ]
+        if not missing:
+            return "-"
+        rows = format_html_join("", "<li>{}: {} <span class='help'>{}</span></li>", missing)
+        return format_html("<ul>{}</ul>", rows)
 
 
 @admin.register(Citation)

@@ -40,3 +40,33 @@ def warc_download(snapshot: Snapshot) -> FileResponse:
     )
     response["Content-Encoding"] = "identity"
     return locked_down(response)
+
+
+RENDER_FILES = {
+    # kind: (field, content type, as attachment)
+    "screenshot": ("screenshot", "image/png", False),
+    "thumbnail": ("thumbnail", "image/jpeg", False),
+    "pdf": ("pdf", "application/pdf", True),
+}
+
+
+def render_file_download(snapshot: Snapshot, kind: str) -> FileResponse:
+    """A rendered capture's picture (shown inline: an image runs nothing) or PDF (as an
+    attachment), with the same lock-down headers as the WARC."""
+    if kind not in RENDER_FILES:
+        raise Http404("No such rendered file.")
+    field, content_type, attachment = RENDER_FILES[kind]
+    name = getattr(snapshot, field).name
+    try:
+        path = warc_path(name) if name else None
+    except WarcPathError:
+        path = None
+    if path is None or not path.is_file():
+        raise Http404("This snapshot has no rendered file of that kind.")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=attachment,
+        filename=f"snapshot-{snapshot.pk}{path.suffix}",
+        content_type=content_type,
+    )
+    return locked_down(response)

@@ -50,6 +50,12 @@ def passages_on_commit(snapshot_id: int) -> None:
     transaction.on_commit(lambda: _send(tasks.snapshot_index_passages, snapshot_id))
 
 
+def render_on_commit(snapshot_id: int) -> None:
+    """Send a pending render to the render queue. If the broker is down the row stays pending
+    and the sweep sends it (or fails it, once nobody has taken it for too long)."""
+    transaction.on_commit(lambda: _send(tasks.snapshot_render, snapshot_id))
+
+
 def health_on_commit(source_id: int) -> None:
     transaction.on_commit(lambda: _send(tasks.source_check_health, source_id))
 

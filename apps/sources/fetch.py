@@ -266,6 +266,21 @@ class FetchResult:
         self.body.seek(0)
         return self.body
 
+    def decoded(self) -> bytes:
+        """The payload with its Content-Encoding undone (its decoded size was already held to
+        the limit while it was read)."""
+        encoding = next(
+            (v for k, v in self.response_headers if k.lower() == "content-encoding"), ""
+        )
+        decoder, stream = _Decoder(encoding), self.payload()
+        if decoder.opaque:
+            return stream.read()
+        out = bytearray()
+        for chunk in iter(lambda: stream.read(CHUNK), b""):
+            for piece in decoder.feed(chunk):
+                out += piece
+        return bytes(out)
+
     def discard(self) -> None:
         self.body.close()
 
@@ -379,10 +394,35 @@ def fetch_url(
         )
 
 
-def _fetch(
-    session: _Session, url: str, *, keep_head: int, whole_only: bool, max_bytes: int
+def fetch_hop(
+    url: str, *, resolver: Resolver | None = None, max_bytes: int, timeout: float
 ) -> FetchResult:
-    total = settings.ARCHIVE_TOTAL_TIMEOUT
+    """One request, no redirect followed and any status returned with its body: for the
+    renderer, whose browser follows a redirect by asking again (so each hop is checked here).
+    The same checks as fetch_url; `timeout` (at most ARCHIVE_TOTAL_TIMEOUT) bounds it whole."""
+    with _session(resolver) as session:
+        return _fetch(
+            session,
+            url,
+            keep_head=0,
+            whole_only=False,
+            max_bytes=max_bytes,
+            single_hop=True,
+            total=min(timeout, settings.ARCHIVE_TOTAL_TIMEOUT),
+        )
+
+
+def _fetch(
+    session: _Session,
+    url: str,
+    *,
+    keep_head: int,
+    whole_only: bool,
+    max_bytes: int,
+    single_hop: bool = False,
+    total: float | None = None,
+) -> FetchResult:
+    total = settings.ARCHIVE_TOTAL_TIMEOUT if total is None else total
     deadline = time.monotonic() + total
     session.backend.deadline = deadline
     client = session.client
@@ -410,6 +450,15 @@ def _fetch(
             seen.add(current)
             with client.stream("GET", current, headers=headers, timeout=timeout) as response:
                 status = response.status_code
+                if single_hop:
+                    return _read_body(
+                        response,
+                        url=url,
+                        redirects=redirects,
+                        max_bytes=max_bytes,
+                        keep_head=0,
+                        whole_only=False,
+                    )
                 if status in REDIRECT_STATUSES:
                     location = response.headers.get("location", "").strip()
                     if not location:

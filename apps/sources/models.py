@@ -19,6 +19,15 @@ class SnapshotState(models.TextChoices):
     BLOCKED = "blocked", "Blocked"
 
 
+class RenderState(models.TextChoices):
+    NONE = "none", "Not rendered"
+    PENDING = "pending", "Render queued"
+    RUNNING = "running", "Rendering"
+    COMPLETE = "complete", "Rendered"
+    PARTIAL = "partial", "Rendered, some parts missing"
+    FAILED = "failed", "Render failed"
+
+
 class CitationStance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     REFUTES = "refutes", "Refutes"
@@ -103,6 +112,41 @@ class Snapshot(models.Model):
     warc = models.FileField(upload_to="archives/", max_length=300, blank=True)
     text = models.TextField(blank=True, help_text="Main text extracted from the payload.")
 
+    # The rendered capture (apps.sources.render): a second job after an archived fetch, with
+    # its own claim and lease, so the sweep finishes a render whose worker died.
+    render_state = models.CharField(
+        max_length=8, choices=RenderState.choices, default=RenderState.NONE, editable=False
+    )
+    render_reason = models.CharField(max_length=500, blank=True, editable=False)
+    render_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    render_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    render_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    render_lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    screenshot = models.FileField(upload_to="renders/", max_length=300, blank=True)
+    thumbnail = models.FileField(upload_to="renders/", max_length=300, blank=True)
+    pdf = models.FileField(upload_to="renders/", max_length=300, blank=True)
+    dom = models.FileField(upload_to="renders/", max_length=300, blank=True)
+    render_warc = models.FileField(
+        upload_to="archives/",
+        max_length=300,
+        blank=True,
+        help_text="Request and response records of every subresource the page loaded.",
+    )
+    render_report = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Every subresource with its outcome (ok, failed, refused) and reason; page "
+        "height, dialogs and popups.",
+    )
+    subresources_ok = models.PositiveIntegerField(default=0, editable=False)
+    subresources_failed = models.PositiveIntegerField(default=0, editable=False)
+    subresources_refused = models.PositiveIntegerField(default=0, editable=False)
+
+    RENDER_ACTIVE_STATES = (RenderState.PENDING, RenderState.RUNNING)
+    RENDER_DONE_STATES = (RenderState.COMPLETE, RenderState.PARTIAL)
+
     class Meta:
         ordering = ["-queued_at"]
         get_latest_by = "queued_at"
@@ -130,8 +174,33 @@ class Snapshot(models.Model):
                 | (models.Q(http_status__gte=100) & models.Q(http_status__lte=599)),
                 name="snapshot_http_status_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(render_state__in=RenderState.values),
+                name="snapshot_render_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(render_state="none") | models.Q(state="archived"),
+                name="snapshot_render_only_archived",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(render_state__in=["partial", "failed"])
+                | ~models.Q(render_reason=""),
+                name="snapshot_render_gap_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(render_state__in=["complete", "partial"])
+                | (~models.Q(screenshot="") & models.Q(rendered_at__isnull=False)),
+                name="snapshot_rendered_has_screenshot",
+            ),
         ]
-        indexes = [models.Index(fields=["state", "queued_at"], name="snapshot_state_queued")]
+        indexes = [
+            models.Index(fields=["state", "queued_at"], name="snapshot_state_queued"),
+            models.Index(
+                fields=["render_state"],
+                condition=models.Q(render_state__in=["pending", "running"]),
+                name="snapshot_render_active",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} [{self.get_state_display()}]"

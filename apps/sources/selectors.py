@@ -1,5 +1,6 @@
 """Reads about sources that several callers share (claim lists, admin, reports, the API)."""
 
+import base64
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
@@ -9,6 +10,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.sources.models import Citation, Snapshot, Source
+from apps.sources.warc import WarcPathError, warc_path
 
 
 def _latest_snapshot(field: str) -> Subquery:
@@ -91,3 +93,49 @@ def citation_archive_status(citation: Citation) -> str:
     one, else "not archived"."""
     snapshot = citation.snapshot or snapshot_active(source=citation.source)
     return snapshot_status(snapshot) if snapshot else "not archived"
+
+
+def snapshot_quality(snapshot: Snapshot) -> dict:
+    """The capture-quality summary the admin, the claim page and the reports show: what was
+    captured and what is missing, never a partial capture dressed as a complete one."""
+    return {
+        "state": snapshot.get_state_display(),
+        "render_state": snapshot.render_state,
+        "render": snapshot.get_render_state_display(),
+        "render_reason": snapshot.render_reason,
+        "text_length": len(snapshot.text),
+        "subresources_ok": snapshot.subresources_ok,
+        "subresources_failed": snapshot.subresources_failed,
+        "subresources_refused": snapshot.subresources_refused,
+        "screenshot": bool(snapshot.screenshot),
+        "capped": bool(snapshot.render_report.get("capped")),
+    }
+
+
+def wacz_url(snapshot: Snapshot) -> str | None:
+    """Where staff download the snapshot's evidence package (WACZ). The hook for the module
+    that builds the packages: until it provides its view, there is none."""
+    return None
+
+
+def wacz_path(snapshot: Snapshot) -> str | None:
+    """The snapshot's WACZ file under MEDIA_ROOT (same hook as wacz_url): none yet."""
+    return None
+
+
+THUMBNAIL_MAX_BYTES = 256 * 1024
+
+
+def snapshot_thumbnail_data_uri(name: str | None) -> str | None:
+    """A rendered capture's thumbnail (storage name) as a data: URI for self-contained reports;
+    None when there is none, it is missing, outside MEDIA_ROOT or implausibly large."""
+    if not name:
+        return None
+    try:
+        path = warc_path(name)
+        if not path.is_file() or path.stat().st_size > THUMBNAIL_MAX_BYTES:
+            return None
+        data = path.read_bytes()
+    except (WarcPathError, OSError):
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")

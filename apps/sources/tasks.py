@@ -51,6 +51,13 @@ def snapshot_index_passages(snapshot_id: int) -> None:
 
 
 @shared_task(**TASK_OPTIONS)
+def snapshot_render(snapshot_id: int) -> None:
+    """Render an archived capture in Chromium (queue "render"): screenshot, PDF, DOM and
+    subresources; the outcome, whatever it is, is recorded on the snapshot."""
+    services.snapshot_render(snapshot_id=snapshot_id)
+
+
+@shared_task(**TASK_OPTIONS)
 def snapshots_requeue_stuck() -> int:
     """Beat: re-queue captures the broker or a dead worker lost."""
     return services.snapshots_requeue_stuck()

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from apps.sources.downloads import PLAIN_PAGE, locked_down, warc_download
+from apps.sources.downloads import PLAIN_PAGE, locked_down, render_file_download, warc_download
 from apps.sources.models import Snapshot
 
 
@@ -53,3 +53,8 @@ def snapshot_text(request, pk: int):
 
 def snapshot_warc(request, pk: int):
     return warc_download(_snapshot(request, pk))
+
+
+def snapshot_render_file(request, pk: int, kind: str):
+    """The rendered capture's screenshot, thumbnail or PDF (staff only, never from MEDIA_URL)."""
+    return render_file_download(_snapshot(request, pk), kind)

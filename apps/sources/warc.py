@@ -57,18 +57,32 @@ def warc_write(*, result: FetchResult) -> str:
     return name
 
 
-def _write_records(out, result: FetchResult) -> None:
-    writer = WARCWriter(out, gzip=True)
+def _warcinfo(writer: WARCWriter, filename: str, description: str) -> None:
     writer.write_record(
         writer.create_warcinfo_record(
-            Path(warc_name(final_url=result.final_url, sha256=result.sha256)).name,
+            filename,
             {
                 "software": settings.ARCHIVE_USER_AGENT,
                 "format": "WARC File Format 1.1",
-                "description": f"Capture of {result.url}",
+                "description": description,
             },
         )
     )
+
+
+def _write_records(out, result: FetchResult) -> None:
+    writer = WARCWriter(out, gzip=True)
+    _warcinfo(
+        writer,
+        Path(warc_name(final_url=result.final_url, sha256=result.sha256)).name,
+        f"Capture of {result.url}",
+    )
+    _write_exchange(writer, result)
+
+
+def _write_exchange(writer: WARCWriter, result: FetchResult) -> None:
+    """The request and its response; warcio gives the request a WARC-Concurrent-To pointing at
+    the response record."""
     date = result.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     request = writer.create_warc_record(
         result.final_url,
@@ -99,6 +113,37 @@ def _write_records(out, result: FetchResult) -> None:
         warc_headers_dict=warc_headers,
     )
     writer.write_request_response_pair(request, response)
+
+
+class SubresourceWarc:
+    """The WARC of a rendered capture: every subresource the browser loaded through the fetcher,
+    appended as it arrives (a temporary file until `keep` names it; `discard` removes it). The
+    main document is not repeated: it is the snapshot's own WARC."""
+
+    def __init__(self, *, snapshot_id: int, url: str):
+        self.snapshot_id = snapshot_id
+        root = _archive_root() / "renders"
+        root.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix="render-", suffix=".tmp", dir=root)
+        self._out = os.fdopen(fd, "wb")
+        self._writer = WARCWriter(self._out, gzip=True)
+        _warcinfo(self._writer, f"snapshot-{snapshot_id}-render.warc.gz", f"Render of {url}")
+        self.records = 0
+
+    def add(self, result: FetchResult) -> None:
+        _write_exchange(self._writer, result)
+        self.records += 1
+
+    def keep(self) -> str:
+        """Close the file and give it its storage name (relative to MEDIA_ROOT)."""
+        self._out.close()
+        name = f"{ARCHIVE_DIR}/renders/snapshot-{self.snapshot_id}-{os.urandom(6).hex()}.warc.gz"
+        os.replace(self._tmp, Path(settings.MEDIA_ROOT) / name)
+        return name
+
+    def discard(self) -> None:
+        self._out.close()
+        Path(self._tmp).unlink(missing_ok=True)
 
 
 class WarcPathError(NotFound):

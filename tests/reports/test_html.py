@@ -69,10 +69,11 @@ def test_several_articles_get_an_overview(newsroom):
 def test_html_build_queries_do_not_grow_with_claims(
     newsroom, reviewer, editor, django_assert_num_queries
 ):
-    with django_assert_num_queries(6):
+    # The sixth query: the thumbnails of the cited sources' rendered captures.
+    with django_assert_num_queries(7):
         render_html([newsroom.article.pk])
     article = article_with_published_claims(8, author=reviewer, approver=editor)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = render_html([newsroom.article.pk, article.pk])
     assert html.count('<article class="claim') == 3 + 8
 

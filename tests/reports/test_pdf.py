@@ -56,6 +56,22 @@ def test_pdf_never_fetches_external_resources(monkeypatch):
     assert sorted(asked) == ["file:///etc/passwd", "http://127.0.0.1:9/x.png"]
 
 
+def test_pdf_shows_inline_screenshots(monkeypatch):
+    """A cited source's screenshot comes as a data: URI, which is read, not fetched."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    monkeypatch.setattr(pdf, "_refuse_fetch", lambda url, *a, **k: pytest.fail(f"fetched {url}"))
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 60), (200, 30, 30)).save(buffer, "JPEG")
+    uri = "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+    with_picture = pdf_bytes(f'<p>Source</p><img src="{uri}" width="120">')
+    assert b"/Image" in with_picture
+    assert b"/Image" not in pdf_bytes("<p>Source</p>")
+
+
 def test_missing_weasyprint_gives_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     with pytest.raises(PdfUnavailableError, match="need WeasyPrint and the pango libraries"):

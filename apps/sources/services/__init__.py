@@ -3,6 +3,7 @@
 - sources: the errors and the URL -> Source lookup every job starts from;
 - citations: citing a source for a claim;
 - capture: archiving (queue, claim, fetch, outcome, the capture's lease);
+- render: the rendered capture's states (the browser work is apps.sources.render);
 - sweep: re-queueing what a dead worker or the broker lost;
 - health: link health of archived sources;
 - pages: fetching a page's text for importing an article (no rows written).
@@ -20,6 +21,11 @@ from apps.sources.services.capture import (
 )
 from apps.sources.services.citations import citation_add, citation_delete, citation_update
 from apps.sources.services.health import source_check_health, sources_check_health
+from apps.sources.services.render import (
+    snapshot_render,
+    snapshot_render_now,
+    snapshot_render_request,
+)
 from apps.sources.services.sources import (
     CitationError,
     CitationExists,
@@ -42,6 +48,9 @@ __all__ = [
     "snapshot_archive",
     "snapshot_archive_now",
     "snapshot_extract",
+    "snapshot_render",
+    "snapshot_render_now",
+    "snapshot_render_request",
     "snapshot_request",
     "snapshots_requeue_stuck",
     "source_check_health",

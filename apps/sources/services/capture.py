@@ -22,7 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.sources import capture_sql, leases, selectors
-from apps.sources.enqueue import extract_on_commit, fetch_on_commit, passages_on_commit
+from apps.sources.enqueue import (
+    extract_on_commit,
+    fetch_on_commit,
+    passages_on_commit,
+    render_on_commit,
+)
 from apps.sources.extract import excerpt_match, split_content_type, text_extract
 from apps.sources.fetch import (
     BlockedError,
@@ -35,6 +40,7 @@ from apps.sources.fetch import (
 from apps.sources.hostlimit import HostBusy, host_slot
 from apps.sources.models import Citation, Snapshot, Source
 from apps.sources.passages import passages_index, snapshot_passages_index
+from apps.sources.services.render import render_fields_on_archive
 from apps.sources.services.sources import source_get_or_create
 from apps.sources.warc import warc_read_payload, warc_write
 
@@ -192,6 +198,8 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
                     )
         if done and extract_later and extracted is None and fields.get("state") == State.ARCHIVED:
             extract_on_commit(snapshot.pk)
+        if done and fields.get("render_state"):
+            render_on_commit(snapshot.pk)
         if done:
             for name, value in fields.items():
                 setattr(snapshot, name, value)
@@ -248,6 +256,7 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
             sha256=result.sha256,
             size=result.size,
             warc=name,
+            **render_fields_on_archive(),
         )
 
 

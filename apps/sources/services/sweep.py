@@ -8,8 +8,8 @@ from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.sources.enqueue import fetch_on_commit
-from apps.sources.models import Snapshot
+from apps.sources.enqueue import fetch_on_commit, render_on_commit
+from apps.sources.models import RenderState, Snapshot
 
 State = Snapshot.State
 
@@ -72,4 +72,58 @@ def snapshots_requeue_stuck() -> int:
             to_send.append(pk)
     for pk in to_send:
         fetch_on_commit(pk)
+    return len(to_send) + renders_requeue_stuck()
+
+
+RESENT = "re-sent: its message was lost or no render worker is running"
+
+
+def renders_requeue_stuck() -> int:
+    """Renders are never left pending or running; returns how many were sent again.
+
+    - Running renders whose lease expired (the render worker died) go back to pending, or to
+      failed once RENDER_MAX_ATTEMPTS claims were made.
+    - Pending renders waiting longer than ARCHIVE_STUCK_AFTER are sent once more; still pending
+      that long after that (no render worker is running), they fail with that reason.
+    """
+    now = timezone.now()
+    stuck_after = settings.ARCHIVE_STUCK_AFTER
+    cutoff = now - timedelta(seconds=stuck_after)
+    to_send: list[int] = []
+    expired = Snapshot.objects.filter(
+        render_state=RenderState.RUNNING, render_lease_expires_at__lt=now
+    )
+    for pk, started_at, attempts in expired.values_list(
+        "pk", "render_started_at", "render_attempts"
+    ):
+        row = Snapshot.objects.filter(
+            pk=pk, render_state=RenderState.RUNNING, render_started_at=started_at
+        )
+        if attempts >= settings.RENDER_MAX_ATTEMPTS:
+            row.update(
+                render_state=RenderState.FAILED,
+                render_reason=f"renderer lost: its lease expired (gave up after {attempts} "
+                "attempts)",
+                render_lease_expires_at=None,
+            )
+        elif row.update(
+            render_state=RenderState.PENDING,
+            render_queued_at=now,
+            render_lease_expires_at=None,
+            render_reason="re-queued: renderer lost (its lease expired)",
+        ):
+            to_send.append(pk)
+    waiting = Snapshot.objects.filter(render_state=RenderState.PENDING, render_queued_at__lt=cutoff)
+    waiting.exclude(render_reason="").update(
+        render_state=RenderState.FAILED,
+        render_reason=f"not rendered: no render worker took it within {stuck_after} s, twice "
+        "(is a worker on the render queue running?)",
+    )
+    for pk, queued_at in waiting.filter(render_reason="").values_list("pk", "render_queued_at"):
+        if Snapshot.objects.filter(
+            pk=pk, render_state=RenderState.PENDING, render_queued_at=queued_at
+        ).update(render_queued_at=now, render_reason=RESENT):
+            to_send.append(pk)
+    for pk in to_send:
+        render_on_commit(pk)
     return len(to_send)
