@@ -6,7 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.sources import selectors, services
 from apps.sources.models import Citation, Snapshot, SnapshotState, Source
-from apps.sources.views import snapshot_text, snapshot_warc
+from apps.sources.selectors import wacz_url
+from apps.sources.views import snapshot_text, snapshot_wacz, snapshot_warc
 from factcheck.admin import ServiceRefusalsAsMessages
 
 
@@ -14,9 +15,10 @@ def _snapshot_links(snapshot: Snapshot) -> str:
     if snapshot.state != Snapshot.State.ARCHIVED:
         return "-"
     return format_html(
-        '<a href="{}">text</a> · <a href="{}">WARC</a>',
+        '<a href="{}">text</a> · <a href="{}">WARC</a> · <a href="{}">WACZ</a>',
         reverse("admin:sources_snapshot_text", args=[snapshot.pk]),
         reverse("admin:sources_snapshot_warc", args=[snapshot.pk]),
+        wacz_url(snapshot),
     )
 
 
@@ -126,6 +128,7 @@ class SnapshotAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/text/", view(snapshot_text), name="sources_snapshot_text"),
             path("<int:pk>/warc/", view(snapshot_warc), name="sources_snapshot_warc"),
+            path("<int:pk>/wacz/", view(snapshot_wacz), name="sources_snapshot_wacz"),
             *super().get_urls(),
         ]
 

@@ -3,6 +3,7 @@ archived HTML could run scripts with a staff member's session."""
 
 from django.http import FileResponse, Http404, HttpResponse
 
+from apps.sources.evidence_package import PackageUnavailable, package_path
 from apps.sources.models import Snapshot
 from apps.sources.warc import WarcPathError, warc_path
 
@@ -39,4 +40,20 @@ def warc_download(snapshot: Snapshot) -> FileResponse:
         content_type="application/warc",
     )
     response["Content-Encoding"] = "identity"
+    return locked_down(response)
+
+
+def package_download(snapshot: Snapshot) -> HttpResponse:
+    """The snapshot's signed WACZ as an attachment; 409 with the reason when there is nothing to
+    package (a failed capture, a missing WARC)."""
+    try:
+        path = package_path(snapshot=snapshot)
+    except PackageUnavailable as exc:
+        return locked_down(HttpResponse(exc.message, status=409, content_type="text/plain"))
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"snapshot-{snapshot.pk}.wacz",
+        content_type="application/wacz",
+    )
     return locked_down(response)

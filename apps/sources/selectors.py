@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.sources.models import Citation, Snapshot, Source
@@ -91,3 +92,8 @@ def citation_archive_status(citation: Citation) -> str:
     one, else "not archived"."""
     snapshot = citation.snapshot or snapshot_active(source=citation.source)
     return snapshot_status(snapshot) if snapshot else "not archived"
+
+
+def wacz_url(snapshot: Snapshot) -> str:
+    """Where staff download the snapshot's signed evidence package (WACZ)."""
+    return reverse("admin:sources_snapshot_wacz", args=[snapshot.pk])

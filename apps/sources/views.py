@@ -1,4 +1,5 @@
-"""Staff views of a capture: its extracted text (escaped) and its WARC file (as a download).
+"""Staff views of a capture: its extracted text (escaped), its WARC file and its signed evidence
+package (as downloads); and the public key that signs the packages, for anyone.
 
 Archived HTML is never served from our origin: it could run scripts with the admin's session.
 The text view renders plain text through the template engine's escaping under a CSP that allows
@@ -8,10 +9,12 @@ so they sit behind the admin login, and they also require the view_snapshot perm
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from apps.sources.downloads import PLAIN_PAGE, locked_down, warc_download
+from apps.sources import capturekeys
+from apps.sources.downloads import PLAIN_PAGE, locked_down, package_download, warc_download
 from apps.sources.models import Snapshot
 
 
@@ -53,3 +56,13 @@ def snapshot_text(request, pk: int):
 
 def snapshot_warc(request, pk: int):
     return warc_download(_snapshot(request, pk))
+
+
+def snapshot_wacz(request, pk: int):
+    return package_download(_snapshot(request, pk))
+
+
+def capture_public_key(request):
+    """The public key that signs evidence packages (public on purpose: anyone may verify)."""
+    response = HttpResponse(capturekeys.public_key_pem(), content_type="application/x-pem-file")
+    return locked_down(response)
