@@ -119,11 +119,9 @@ def provenance(snapshot: Snapshot) -> dict:
 
 def _tls(snapshot: Snapshot) -> dict | None:
     """The server certificate seen by the capture, where the fetcher recorded one."""
-    subject = getattr(snapshot, "tls_subject", "")
-    fingerprint = getattr(snapshot, "tls_fingerprint", "")
-    if not subject and not fingerprint:
+    if not snapshot.tls_fingerprint:
         return None
-    return {"subject": subject, "sha256_fingerprint": fingerprint}
+    return {"subject": snapshot.tls_subject, "sha256_fingerprint": snapshot.tls_fingerprint}
 
 
 @dataclass(frozen=True)

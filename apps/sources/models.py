@@ -102,6 +102,20 @@ class Snapshot(models.Model):
     title = models.CharField(max_length=500, blank=True)
     warc = models.FileField(upload_to="archives/", max_length=300, blank=True)
     text = models.TextField(blank=True, help_text="Main text extracted from the payload.")
+    tls_subject = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Subject of the server's TLS certificate (https).",
+    )
+    tls_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="sha256 of the server's TLS certificate (DER).",
+    )
 
     class Meta:
         ordering = ["-queued_at"]

@@ -91,6 +91,7 @@ def test_package_holds_pages_text_provenance_and_is_signed(archived, keyed):
     assert pages[1]["url"] == archived.final_url and pages[1]["text"] == archived.text
     assert "council approved the budget" in text
     assert provenance["ip_addresses"] == ["127.0.0.1"]
+    assert provenance["tls"] is None  # plain http
     assert provenance["payload_sha256"] == archived.sha256
     assert provenance["request"]["line"].startswith("GET /evidence/page")
     assert any(k.lower() == "content-type" for k, _ in provenance["response"]["headers"])

@@ -248,6 +248,8 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
             sha256=result.sha256,
             size=result.size,
             warc=name,
+            tls_subject=result.tls_subject,
+            tls_fingerprint=result.tls_fingerprint,
         )
 
 
