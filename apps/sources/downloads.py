@@ -3,7 +3,7 @@ archived HTML could run scripts with a staff member's session."""
 
 from django.http import FileResponse, Http404, HttpResponse
 
-from apps.sources.evidence_package import PackageUnavailable, package_path
+from apps.sources.evidence_package import package_path
 from apps.sources.models import Snapshot
 from apps.sources.warc import WarcPathError, warc_path
 
@@ -43,13 +43,10 @@ def warc_download(snapshot: Snapshot) -> FileResponse:
     return locked_down(response)
 
 
-def package_download(snapshot: Snapshot) -> HttpResponse:
-    """The snapshot's signed WACZ as an attachment; 409 with the reason when there is nothing to
-    package (a failed capture, a missing WARC)."""
-    try:
-        path = package_path(snapshot=snapshot)
-    except PackageUnavailable as exc:
-        return locked_down(HttpResponse(exc.message, status=409, content_type="text/plain"))
+def package_download(snapshot: Snapshot) -> FileResponse:
+    """The snapshot's signed WACZ as an attachment. Raises PackageUnavailable (a Conflict) when
+    there is nothing to package (a failed capture, a missing WARC): the API maps it to 409."""
+    path = package_path(snapshot=snapshot)
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,

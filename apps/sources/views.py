@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 
 from apps.sources import capturekeys
 from apps.sources.downloads import PLAIN_PAGE, locked_down, package_download, warc_download
+from apps.sources.evidence_package import PackageUnavailable
 from apps.sources.models import Snapshot
 
 
@@ -59,7 +60,12 @@ def snapshot_warc(request, pk: int):
 
 
 def snapshot_wacz(request, pk: int):
-    return package_download(_snapshot(request, pk))
+    """The signed evidence package; 409 with the reason when the capture has none."""
+    snapshot = _snapshot(request, pk)
+    try:
+        return package_download(snapshot)
+    except PackageUnavailable as exc:
+        return locked_down(HttpResponse(exc.message, status=409, content_type="text/plain"))
 
 
 def capture_public_key(request):

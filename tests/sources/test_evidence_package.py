@@ -17,31 +17,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from wacz.main import main as wacz_main
 
-from apps.sources import capturekeys, services
+from apps.sources import capturekeys
 from apps.sources.evidence_package import PackageUnavailable, package_path
 from apps.sources.selectors import wacz_url
-from tests.factories import SnapshotFactory, SourceFactory
+from tests.factories import SnapshotFactory
 
 pytestmark = pytest.mark.django_db
-
-PAGE_WORDS = "The council approved the budget on Tuesday. " * 30
-
-
-@pytest.fixture
-def keyed(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CAPTURE_KEY_PATH = tmp_path / "keys" / "capture-key.pem"
-    return settings
-
-
-@pytest.fixture
-def archived(keyed, localweb_allowed):
-    url = localweb_allowed.page(
-        "/evidence/page", f"<html><title>Budget</title><body><p>{PAGE_WORDS}</p></body></html>"
-    )
-    source = SourceFactory(url=url, domain="127.0.0.1")
-    snapshot = services.snapshot_archive(snapshot_id=services.snapshot_request(source=source).pk)
-    return services.snapshot_extract(snapshot_id=snapshot.pk)
 
 
 def _png(path) -> None:
