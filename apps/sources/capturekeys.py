@@ -10,8 +10,10 @@ the datapackage digest string ("sha256:<hex>"); `signature` is the raw r||s pair
 """
 
 import base64
+import contextlib
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -49,12 +51,19 @@ def capture_key_create(*, path: Path | None = None, replace: bool = False) -> Pa
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(pem)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=".capture-key-", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(pem)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            # Two processes making the first key at once: the first link wins and the other
+            # uses it, so no package is ever signed with a key that was then overwritten.
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return path
 
 
