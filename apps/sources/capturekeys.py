@@ -25,14 +25,14 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 from django.conf import settings
 
-from factcheck.errors import BadInput
+from factcheck.errors import Unavailable
 
 _ECDSA = ec.ECDSA(hashes.SHA256())
 _HALF = 32  # bytes in r and in s for P-256
 
 
-class CaptureKeyError(BadInput):
-    """A key file that cannot be read as a P-256 key."""
+class CaptureKeyError(Unavailable):
+    """A key file that cannot be read as a P-256 key (an operator's fix, not the user's)."""
 
 
 def _key_path() -> Path:
@@ -69,7 +69,10 @@ def capture_key_create(*, path: Path | None = None, replace: bool = False) -> Pa
 
 def _private_key() -> ec.EllipticCurvePrivateKey:
     path = capture_key_create()
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise CaptureKeyError(f"The signing key {path} cannot be read: {exc}") from None
     if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
         raise CaptureKeyError(f"{path} is not an ECDSA P-256 private key.")
     return key

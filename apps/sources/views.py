@@ -65,10 +65,19 @@ def snapshot_wacz(request, pk: int):
     try:
         return package_download(snapshot)
     except PackageUnavailable as exc:
-        return locked_down(HttpResponse(exc.message, status=409, content_type="text/plain"))
+        return _plain(exc.message, status=409)
+    except capturekeys.CaptureKeyError as exc:
+        return _plain(exc.message, status=503)
 
 
 def capture_public_key(request):
     """The public key that signs evidence packages (public on purpose: anyone may verify)."""
-    response = HttpResponse(capturekeys.public_key_pem(), content_type="application/x-pem-file")
-    return locked_down(response)
+    try:
+        pem = capturekeys.public_key_pem()
+    except capturekeys.CaptureKeyError as exc:
+        return _plain(exc.message, status=503)
+    return locked_down(HttpResponse(pem, content_type="application/x-pem-file"))
+
+
+def _plain(message: str, *, status: int) -> HttpResponse:
+    return locked_down(HttpResponse(message, status=status, content_type="text/plain"))

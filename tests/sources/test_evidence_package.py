@@ -212,3 +212,13 @@ def test_public_key_is_published(client, keyed, archived):
     path = package_path(snapshot=archived)
     signed = json.loads(zipfile.ZipFile(path).read("datapackage-digest.json"))["signedData"]
     assert capturekeys.public_key_b64(public) == signed["publicKey"]
+
+
+def test_unreadable_key_is_a_clear_503_not_a_500(client, reviewer, archived, keyed):
+    keyed.CAPTURE_KEY_PATH.parent.mkdir(parents=True, exist_ok=True)
+    keyed.CAPTURE_KEY_PATH.write_text("not a key")
+    response = client.get("/.well-known/factcheck-capture-key.pem")
+    assert response.status_code == 503 and b"cannot be read" in response.content
+    client.force_login(reviewer)
+    response = client.get(wacz_url(archived))
+    assert response.status_code == 503 and b"cannot be read" in response.content
