@@ -7,10 +7,10 @@ datapackage.json covering every file, whose digest we sign ourselves (py-wacz si
 a remote authsign server; see capturekeys for the format). `wacz validate` accepts the result.
 
 Packages are built on demand and cached under MEDIA_ROOT/packages/, named by the snapshot, its
-payload hash, the signing key and the extra files. On demand rather than at capture time, because
-most captures are never downloaded as packages, a key made or replaced after a capture must still
-sign it, and the renderer adds its screenshot later: a new screenshot or key is a new name, so a
-stale package is never served.
+payload hash, its extracted text, the signing key, our version and the extra files. On demand
+rather than at capture time, because most captures are never downloaded as packages, a key made
+or replaced after a capture must still sign it, and the renderer adds its screenshot later: a new
+screenshot, key or re-extracted text is a new name, so a stale package is never served.
 """
 
 import contextlib
@@ -172,6 +172,7 @@ def package_name(snapshot: Snapshot, extras: list[ExtraFile]) -> str:
             [
                 str(snapshot.pk),
                 snapshot.sha256,
+                hashlib.sha256(f"{snapshot.title}\n{snapshot.text}".encode()).hexdigest(),
                 capturekeys.public_key_fingerprint(),
                 software_versions()[SOFTWARE],
                 *(f"{extra.name}={_file_sha256(extra.path)}" for extra in extras),

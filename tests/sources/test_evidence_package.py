@@ -105,11 +105,15 @@ def test_screenshot_is_packaged_and_validates(archived, tmp_path):
     assert _verify(path)[0] == 0
 
 
-def test_package_is_cached(archived):
+def test_package_is_cached_until_the_text_changes(archived):
     first = package_path(snapshot=archived)
     stamp = first.stat().st_mtime_ns
     assert package_path(snapshot=archived) == first
     assert first.stat().st_mtime_ns == stamp
+    archived.text = "Re-extracted text."
+    again = package_path(snapshot=archived)
+    assert again != first
+    assert zipfile.ZipFile(again).read("text/extracted-text.txt") == b"Re-extracted text."
 
 
 def _tampered(path, tmp_path, member_prefix: str):
