@@ -20,6 +20,7 @@ from wacz.main import main as wacz_main
 from apps.sources import capturekeys
 from apps.sources.evidence_package import PackageUnavailable, package_path
 from apps.sources.selectors import wacz_url
+from factcheck.errors import BadInput
 from tests.factories import SnapshotFactory
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +227,19 @@ def test_unreadable_key_is_a_clear_503_not_a_500(client, reviewer, archived, key
     client.force_login(reviewer)
     response = client.get(wacz_url(archived))
     assert response.status_code == 503 and b"cannot be read" in response.content
+
+
+@pytest.mark.parametrize("name", ["shot.png", "a/b/c.png", "archive/extra.warc.gz", "dir/noext"])
+def test_extra_file_names_are_checked(archived, tmp_path, name):
+    extra = tmp_path / "extra.bin"
+    extra.write_bytes(b"x")
+    with pytest.raises(BadInput, match=r"dir/file\.ext"):
+        package_path(snapshot=archived, extra_files={name: extra})
+
+
+def test_extra_file_is_packaged_and_hashed(archived, tmp_path):
+    extra = tmp_path / "dom.html"
+    extra.write_bytes(b"<html>final DOM</html>")
+    path = package_path(snapshot=archived, extra_files={"render/dom.html": extra})
+    assert zipfile.ZipFile(path).read("render/dom.html") == extra.read_bytes()
+    assert _validate(path) == 0 and _verify(path)[0] == 0
