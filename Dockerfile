@@ -29,7 +29,7 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=app:app . .
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
-    && mkdir -p /data/media && chown -R app:app /data
+    && mkdir -p /data/media /data/keys && chmod 700 /data/keys && chown -R app:app /data
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "factcheck.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -141,6 +141,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
+# The private half of the key that signs evidence packages: made on first use (or by
+# `manage.py capture_keys`), mode 0600, never committed; its public half is served at
+# /.well-known/factcheck-capture-key.pem.
+CAPTURE_KEY_PATH = Path(env_str("CAPTURE_KEY_PATH", str(DATA_DIR / "keys" / "capture-key.pem")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

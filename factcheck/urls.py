@@ -6,6 +6,7 @@ from django.views import defaults
 from django.views.generic import RedirectView
 
 from apps.reports.views import report_export
+from apps.sources.views import capture_public_key
 from factcheck.health import health_full
 
 admin.site.site_header = "Fact-check Workbench"
@@ -43,6 +44,7 @@ handler500 = server_error
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(".well-known/factcheck-capture-key.pem", capture_public_key, name="capture_public_key"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path(
         "admin/reports/export/",

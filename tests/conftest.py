@@ -20,7 +20,7 @@ from tests.redisguard import ForeignRedisData, redis_database_claim, redis_datab
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytest_plugins = ["tests.localweb"]
+pytest_plugins = ["tests.localweb", "tests.sources.packages"]
 
 
 def pytest_sessionstart(session):

@@ -6,7 +6,7 @@ from apps.api.views.articles import ArticleViewSet
 from apps.api.views.base import not_found
 from apps.api.views.claims import ClaimReviewFeedView, ClaimViewSet
 from apps.api.views.evidence import ClaimEvidenceView
-from apps.api.views.snapshots import SnapshotWarcView
+from apps.api.views.snapshots import SnapshotWaczView, SnapshotWarcView
 from apps.api.views.verdicts import VerdictViewSet
 
 app_name = "api"
@@ -25,6 +25,7 @@ urlpatterns = [
     path("claimreview/", ClaimReviewFeedView.as_view(), name="claimreview-feed"),
     path("claims/<int:pk>/evidence/", ClaimEvidenceView.as_view(), name="claim-evidence"),
     path("snapshots/<int:pk>/warc/", SnapshotWarcView.as_view(), name="snapshot-warc"),
+    path("snapshots/<int:pk>/wacz/", SnapshotWaczView.as_view(), name="snapshot-wacz"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", not_found),
 ]

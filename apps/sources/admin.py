@@ -7,7 +7,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.sources import selectors, services
 from apps.sources.models import Citation, Snapshot, SnapshotState, Source
 from apps.sources.quality import rendered_capture_html
-from apps.sources.views import snapshot_render_file, snapshot_text, snapshot_warc
+from apps.sources.selectors import wacz_url
+from apps.sources.views import snapshot_render_file, snapshot_text, snapshot_wacz, snapshot_warc
 from factcheck.admin import ServiceRefusalsAsMessages
 from factcheck.errors import Conflict
 
@@ -16,9 +17,10 @@ def _snapshot_links(snapshot: Snapshot) -> str:
     if snapshot.state != Snapshot.State.ARCHIVED:
         return "-"
     return format_html(
-        '<a href="{}">text</a> · <a href="{}">WARC</a>',
+        '<a href="{}">text</a> · <a href="{}">WARC</a> · <a href="{}">WACZ</a>',
         reverse("admin:sources_snapshot_text", args=[snapshot.pk]),
         reverse("admin:sources_snapshot_warc", args=[snapshot.pk]),
+        wacz_url(snapshot),
     )
 
 
@@ -166,6 +168,7 @@ class SnapshotAdmin(admin.ModelAdmin):
                 view(snapshot_render_file),
                 name="sources_snapshot_render_file",
             ),
+            path("<int:pk>/wacz/", view(snapshot_wacz), name="sources_snapshot_wacz"),
             *super().get_urls(),
         ]
 

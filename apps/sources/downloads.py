@@ -3,6 +3,7 @@ archived HTML could run scripts with a staff member's session."""
 
 from django.http import FileResponse, Http404, HttpResponse
 
+from apps.sources.evidence_package import snapshot_package_path
 from apps.sources.models import Snapshot
 from apps.sources.warc import WarcPathError, warc_path
 
@@ -68,5 +69,18 @@ def render_file_download(snapshot: Snapshot, kind: str) -> FileResponse:
         as_attachment=attachment,
         filename=f"snapshot-{snapshot.pk}{path.suffix}",
         content_type=content_type,
+    )
+    return locked_down(response)
+
+
+def package_download(snapshot: Snapshot) -> FileResponse:
+    """The snapshot's signed WACZ as an attachment. Raises PackageUnavailable (a Conflict) when
+    there is nothing to package (a failed capture, a missing WARC): the API maps it to 409."""
+    path = snapshot_package_path(snapshot)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"snapshot-{snapshot.pk}.wacz",
+        content_type="application/wacz",
     )
     return locked_down(response)

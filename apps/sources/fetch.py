@@ -41,6 +41,7 @@ from urllib.parse import urljoin, urlsplit
 import certifi
 import httpcore
 import httpx
+from cryptography import x509
 from django.conf import settings
 
 from apps.sources.addresses import AddressRefused, address_check, host_literal, url_check
@@ -260,6 +261,8 @@ class FetchResult:
     fetched_at: datetime
     head: bytes = b""
     redirects: list[str] = field(default_factory=list)
+    tls_subject: str = ""
+    tls_fingerprint: str = ""
 
     def payload(self) -> IO[bytes]:
         """The payload as received, read from the start."""
@@ -522,9 +525,25 @@ def _peer(response: httpx.Response) -> str:
     return str(address[0]) if address else ""
 
 
+def _certificate(response: httpx.Response) -> tuple[str, str]:
+    """(subject, sha256 fingerprint) of the server certificate of an https response, for the
+    capture's provenance; empty for plain http."""
+    stream = response.extensions.get("network_stream")
+    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+    der = ssl_object.getpeercert(True) if ssl_object is not None else None
+    if not der:
+        return "", ""
+    try:
+        subject = x509.load_der_x509_certificate(der).subject.rfc4514_string()
+    except ValueError:
+        subject = ""
+    return subject[:500], hashlib.sha256(der).hexdigest()
+
+
 def _read_body(response, *, url, redirects, max_bytes, keep_head, whole_only) -> FetchResult:
     status = response.status_code
     peer = _peer(response)  # before the body: a body that ends with the connection closes it
+    tls_subject, tls_fingerprint = _certificate(response)
     too_large = f"too large: > {_size_text(max_bytes)}"
     declared = response.headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > max_bytes:
@@ -576,6 +595,8 @@ def _read_body(response, *, url, redirects, max_bytes, keep_head, whole_only) ->
         fetched_at=datetime.now(UTC),
         head=bytes(head),
         redirects=redirects,
+        tls_subject=tls_subject,
+        tls_fingerprint=tls_fingerprint,
     )
 
 

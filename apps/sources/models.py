@@ -111,6 +111,20 @@ class Snapshot(models.Model):
     title = models.CharField(max_length=500, blank=True)
     warc = models.FileField(upload_to="archives/", max_length=300, blank=True)
     text = models.TextField(blank=True, help_text="Main text extracted from the payload.")
+    tls_subject = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Subject of the server's TLS certificate (https).",
+    )
+    tls_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="sha256 of the server's TLS certificate (DER).",
+    )
 
     # The rendered capture (apps.sources.render): a second job after an archived fetch, with
     # its own claim and lease, so the sweep finishes a render whose worker died.

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.sources.models import Citation, Snapshot, Source
@@ -113,14 +114,11 @@ def snapshot_quality(snapshot: Snapshot) -> dict:
 
 
 def wacz_url(snapshot: Snapshot) -> str | None:
-    """Where staff download the snapshot's evidence package (WACZ). The hook for the module
-    that builds the packages: until it provides its view, there is none."""
-    return None
-
-
-def wacz_path(snapshot: Snapshot) -> str | None:
-    """The snapshot's WACZ file under MEDIA_ROOT (same hook as wacz_url): none yet."""
-    return None
+    """Where staff download the snapshot's signed evidence package (WACZ); None for a capture
+    that has nothing to package."""
+    if snapshot.state != Snapshot.State.ARCHIVED or not snapshot.warc:
+        return None
+    return reverse("admin:sources_snapshot_wacz", args=[snapshot.pk])
 
 
 THUMBNAIL_MAX_BYTES = 256 * 1024

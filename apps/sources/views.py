@@ -1,4 +1,5 @@
-"""Staff views of a capture: its extracted text (escaped) and its WARC file (as a download).
+"""Staff views of a capture: its extracted text (escaped), its WARC file and its signed evidence
+package (as downloads); and the public key that signs the packages, for anyone.
 
 Archived HTML is never served from our origin: it could run scripts with the admin's session.
 The text view renders plain text through the template engine's escaping under a CSP that allows
@@ -8,10 +9,19 @@ so they sit behind the admin login, and they also require the view_snapshot perm
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from apps.sources.downloads import PLAIN_PAGE, locked_down, render_file_download, warc_download
+from apps.sources import capturekeys
+from apps.sources.downloads import (
+    PLAIN_PAGE,
+    locked_down,
+    package_download,
+    render_file_download,
+    warc_download,
+)
+from apps.sources.evidence_package import PackageUnavailable
 from apps.sources.models import Snapshot
 
 
@@ -58,3 +68,27 @@ def snapshot_warc(request, pk: int):
 def snapshot_render_file(request, pk: int, kind: str):
     """The rendered capture's screenshot, thumbnail or PDF (staff only, never from MEDIA_URL)."""
     return render_file_download(_snapshot(request, pk), kind)
+
+
+def snapshot_wacz(request, pk: int):
+    """The signed evidence package; 409 with the reason when the capture has none."""
+    snapshot = _snapshot(request, pk)
+    try:
+        return package_download(snapshot)
+    except PackageUnavailable as exc:
+        return _plain(exc.message, status=409)
+    except capturekeys.CaptureKeyError as exc:
+        return _plain(exc.message, status=503)
+
+
+def capture_public_key(request):
+    """The public key that signs evidence packages (public on purpose: anyone may verify)."""
+    try:
+        pem = capturekeys.public_key_pem()
+    except capturekeys.CaptureKeyError as exc:
+        return _plain(exc.message, status=503)
+    return locked_down(HttpResponse(pem, content_type="application/x-pem-file"))
+
+
+def _plain(message: str, *, status: int) -> HttpResponse:
+    return locked_down(HttpResponse(message, status=status, content_type="text/plain"))

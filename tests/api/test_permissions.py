@@ -28,6 +28,7 @@ def client_for(user) -> APIClient:
         ("post", "/api/v1/verdicts/{approved}/publish/"),
         ("get", "/api/v1/claims/{claim}/citations/"),
         ("post", "/api/v1/claims/{claim}/citations/"),
+        ("get", "/api/v1/snapshots/1/wacz/"),
     ],
 )
 def test_anonymous_is_asked_to_authenticate(api, newsroom, method, url):

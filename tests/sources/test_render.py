@@ -11,6 +11,7 @@ import base64
 import ipaddress
 import json
 import threading
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -290,7 +291,10 @@ def test_archive_url_render_reports_the_render_as_json(renderer, capsys):
     assert outcome["render_state"] == "complete"
     assert Path(outcome["screenshot"]).read_bytes().startswith(b"\x89PNG")
     assert Path(outcome["pdf"]).is_file()
-    assert outcome["wacz"] is None
+    with zipfile.ZipFile(outcome["wacz"]) as package:  # signed, with the screenshot inside
+        names = package.namelist()
+    assert "datapackage-digest.json" in names
+    assert any(name.startswith("screenshots/") for name in names)
     assert (outcome["subresources_ok"], outcome["subresources_refused"]) == (0, 0)
 
     with pytest.raises(SystemExit) as exited:

@@ -257,6 +257,8 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
             size=result.size,
             warc=name,
             **render_fields_on_archive(),
+            tls_subject=result.tls_subject,
+            tls_fingerprint=result.tls_fingerprint,
         )
 
 

@@ -6,13 +6,24 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.sources.selectors import wacz_path
+from apps.sources.evidence_package import PackageUnavailable, snapshot_package_path
 from apps.sources.services import SourceError, snapshot_archive_now, snapshot_render_now
 from apps.sources.warc import warc_path
 
 
 def _media_path(field) -> str | None:
     return str(warc_path(field.name)) if field else None
+
+
+def _package(snapshot) -> str | None:
+    """The signed evidence package (built now, with the screenshot), or None for a capture
+    that has nothing to package."""
+    if snapshot.state != snapshot.State.ARCHIVED:
+        return None
+    try:
+        return str(snapshot_package_path(snapshot))
+    except PackageUnavailable:
+        return None
 
 
 class Command(BaseCommand):
@@ -53,7 +64,7 @@ class Command(BaseCommand):
                 pdf=_media_path(snapshot.pdf),
                 dom=_media_path(snapshot.dom),
                 render_warc=_media_path(snapshot.render_warc),
-                wacz=wacz_path(snapshot),
+                wacz=_package(snapshot),
                 subresources_ok=snapshot.subresources_ok,
                 subresources_failed=snapshot.subresources_failed,
                 subresources_refused=snapshot.subresources_refused,
