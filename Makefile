@@ -35,9 +35,7 @@ run: install
 	@echo "  Workbench: http://127.0.0.1:8000/admin/   API: http://127.0.0.1:8000/api/v1/docs/"
 	@echo "  Logins: reviewer / editor / admin (passwords printed above). Ctrl-C stops everything."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=true $(BIN)/python -m factcheck.worker --beat -Q default,fetch -P threads -c 8 & \
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@DEBUG=true PYTHON=$(BIN)/python bin/run-dev
 
 test: install
 	$(BIN)/python manage.py check --settings=factcheck.test_settings
