@@ -136,3 +136,31 @@ def test_the_inbox_costs_the_same_queries_at_two_sizes(who, reviewer, reviewer2,
         assert len(inbox.assigned.items) == 10
     else:
         assert inbox.to_approve.count == 17
+
+
+def test_the_demo_gives_each_demo_user_comments_and_inbox_items(settings, capsys):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from apps.claims.models import ClaimComment
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    assert "3 staff comments added" in capsys.readouterr().out
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert {c.author.username for c in ClaimComment.objects.all()} == {
+        "reviewer",
+        "reviewer2",
+        "editor",
+    }
+    assert inbox_for(user=users["reviewer"]).assigned.count >= 1
+    sent_back = inbox_for(user=users["reviewer2"]).sent_back
+    assert [v.request_note for v in sent_back.items] == [
+        "Cite the Iraqi military estimate as well as the BBC."
+    ]
+    for editor in ("editor", "editor2"):
+        assert inbox_for(user=users[editor]).to_approve.count >= 1
+
+    call_command("load_demo")
+    assert "0 staff comments added" in capsys.readouterr().out
+    assert ClaimComment.objects.count() == 3
