@@ -42,9 +42,7 @@ run: install
 	@if [ -x $(CHROMIUM) ]; then echo "  Rendered captures: on (queue render, $(CHROMIUM))."; \
 	else echo "  Rendered captures: OFF, $(CHROMIUM) not found (make system-deps). HTTP captures still work."; fi
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=true $(BIN)/python -m factcheck.worker --beat -Q $(RUN_QUEUES) -P threads -c 8 & \
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@DEBUG=true PYTHON=$(BIN)/python RUN_QUEUES=$(RUN_QUEUES) bin/run-dev
 
 test: install
 	$(BIN)/python manage.py check --settings=factcheck.test_settings

@@ -161,6 +161,20 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes.apps": {"level": "WARNING"}},
 }
 
+# --- E-mail -------------------------------------------------------------------------------
+# Notifications (changes requested → the author; submitted → the editors) are off by default; the
+# console backend prints mail to the log until a real backend is configured.
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", False)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "workbench@localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 # --- Celery -------------------------------------------------------------------------------
 # With REDIS_URL the broker is Redis; without it, kombu's filesystem transport under .data/broker,
 # so `make run` still has a real worker and beat and saving a citation never waits for a fetch.

@@ -21,11 +21,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.claims import extensions
+from apps.claims.conversation import conversation_context
 from apps.claims.evidence_admin import EvidenceAdminMixin, excerpt_links_html
 from apps.claims.explanation import contribution_rows
 from apps.claims.models import Claim
 from apps.claims.selectors import verdict_model
-from apps.claims.services import ClaimError, claim_decide, claims_assign, claims_set_status
+from apps.claims.services import (
+    ClaimError,
+    claim_comment_add,
+    claim_decide,
+    claims_assign,
+    claims_set_status,
+)
 from apps.sources.forms import CitationForm, CitationFormSet
 from apps.sources.models import Citation, Snapshot
 from apps.sources.quality import rendered_capture_html
@@ -262,8 +269,38 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
                 self.admin_site.admin_view(self.decide_view),
                 name="claims_claim_decide",
             ),
+            path(
+                "<int:pk>/comment/",
+                self.admin_site.admin_view(self.comment_view),
+                name="claims_claim_comment",
+            ),
             *super().get_urls(),
         ]
+
+    def comment_view(self, request, pk: int):
+        """Post a comment to the claim's staff conversation; back to the page it came from."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=pk)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:claims_claim_change", args=[claim.pk])
+        try:
+            claim_comment_add(claim=claim, body=request.POST.get("body", ""), by=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, "Your comment was added.", messages.SUCCESS)
+        return HttpResponseRedirect(back + "#conversation")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(conversation_context(request, claim_id=obj.pk))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def decide_view(self, request, pk: int):
         """A reviewer's call on one claim, from its page or from the article text: not a claim

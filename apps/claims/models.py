@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
 from apps.claims.choices import ClaimKind, ClaimOrigin, ClaimStatus
@@ -80,3 +82,34 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+
+COMMENT_MAX_CHARS = 4000
+
+
+class ClaimComment(models.Model):
+    """A staff member's note in a claim's conversation. Staff only: no public API, report, feed or
+    export reads this table."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_comments"
+    )
+    body = models.TextField(max_length=COMMENT_MAX_CHARS)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("body")), 0), name="claim_comment_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), COMMENT_MAX_CHARS),
+                name="claim_comment_length_cap",
+            ),
+        ]
+        indexes = [models.Index(fields=["claim", "created_at"], name="claim_comment_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.author} on claim {self.claim_id}"

@@ -9,7 +9,7 @@ which states count as live stays on the Verdict model and is not copied here.
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
 
-from apps.claims.models import Claim
+from apps.claims.models import Claim, ClaimComment
 
 
 def article_model() -> type[models.Model]:
@@ -63,4 +63,13 @@ def claims_feedback(*, since=None) -> QuerySet[Claim]:
         Claim.objects.filter(kept | rejected)
         .annotate(feedback=Case(When(rejected, then=False), default=True))
         .order_by("pk")
+    )
+
+
+def claim_comments(*, claim_id: int) -> QuerySet[ClaimComment]:
+    """A claim's staff conversation, oldest first (staff pages only; never public)."""
+    return (
+        ClaimComment.objects.filter(claim_id=claim_id)
+        .select_related("author")
+        .order_by("created_at", "id")
     )

@@ -17,7 +17,7 @@ from apps.claims.extraction import (
     extract,
     scoring,
 )
-from apps.claims.models import Claim
+from apps.claims.models import COMMENT_MAX_CHARS, Claim, ClaimComment
 from apps.claims.priorchecks import prior_checks_enqueue
 from apps.claims.selectors import article_model, verdict_model
 from factcheck.errors import BadInput, Conflict, NotFound, NotPermitted, Refused
@@ -320,3 +320,21 @@ def claim_decide(*, claim: Claim, checkworthy: bool, by) -> Claim:
             raise Refused(f"This claim is already {current.get_status_display().lower()}.")
         raise Refused("A verdict is under way on this claim: retract or finish it first.")
     return current
+
+
+# --- the claim's conversation -------------------------------------------------------------------
+
+
+def claim_comment_add(*, claim: Claim, body: str, by) -> ClaimComment:
+    """Add a staff member's comment to a claim's thread. Staff only: an account without staff
+    status (or no longer active) may not write one, whatever its groups say."""
+    if not (by and by.is_active and by.is_staff and by.has_perm("claims.view_claim")):
+        raise NotPermitted("Only active staff members may comment on claims.")
+    if not isinstance(body, str) or not body.strip():
+        raise BadInput("Write something before sending the comment.")
+    body = body.strip()
+    if len(body) > COMMENT_MAX_CHARS:
+        raise BadInput(
+            f"A comment holds at most {COMMENT_MAX_CHARS} characters; this one has {len(body)}."
+        )
+    return ClaimComment.objects.create(claim=claim, author=by, body=body)

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.claims.conversation import conversation_context
 from apps.sources.models import Source
 from apps.sources.services import snapshot_request
 from apps.verdicts import selectors, services
@@ -225,6 +226,7 @@ class VerdictAdmin(ServiceRefusalsAsMessages, SimpleHistoryAdmin):
                 scale=Rating.objects.all(),
                 may_override=request.user.has_perm(PERM_PUBLISH),
                 in_correction=obj.state in Verdict.CORRECTION_STATES,
+                **conversation_context(request, claim_id=obj.claim_id),
             )
             if obj.state in (State.APPROVED, State.CORRECTION_APPROVED, *Verdict.EDITABLE_STATES):
                 context["blockers"] = services.verdict_publish_check(verdict=obj).blockers

@@ -18,7 +18,7 @@ from django.db import transaction
 from apps.articles.models import Article
 from apps.articles.services import article_import
 from apps.claims.models import Claim
-from apps.claims.services import claim_add, claim_decide
+from apps.claims.services import claim_add, claim_comment_add, claim_decide
 from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
@@ -66,6 +66,7 @@ class DemoResult:
     citations_added: int = 0
     verdicts_added: int = 0
     reviewer_decisions: int = 0
+    comments_added: int = 0
     prior_matches: int = 0
     pages_archived: int = 0
     missing_claims: list[str] = field(default_factory=list)
@@ -198,6 +199,7 @@ def demo_load() -> DemoResult:
             if _verdict_to_state(claim, item["verdict"], by_name):
                 result.verdicts_added += 1
         _reviewer_decisions(article, spec.get("review", {}), by_name["reviewer"], result)
+        _comments(article, spec.get("comments", []), by_name, result)
         _followup_repeat(by_name["reviewer"], result)
     # After the commit: the capture pipeline writes its rows in transactions of its own.
     result.pages_archived, problems = demo_pages_archive()
@@ -251,3 +253,17 @@ def _reviewer_decisions(article: Article, plan: dict, reviewer, result: DemoResu
             break
         else:
             result.missing_claims.extend(plan.get("not_a_claim", []))
+
+
+def _comments(article: Article, plan: list[dict], users: dict, result: DemoResult) -> None:
+    """A short staff conversation on two claims (each comment once, however often it runs)."""
+    for item in plan:
+        claim = _claim_for(article, item["claim_contains"])
+        if claim is None:
+            result.missing_claims.append(item["claim_contains"])
+            continue
+        author = users[item["by"]]
+        if claim.comments.filter(author=author, body=item["body"]).exists():
+            continue
+        claim_comment_add(claim=claim, body=item["body"], by=author)
+        result.comments_added += 1

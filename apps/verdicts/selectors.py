@@ -1,6 +1,7 @@
 """Reads shared by the admin, the API and the reports, so all three agree on what is public."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import (
     Case,
@@ -9,6 +10,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -20,8 +22,11 @@ from apps.articles.models import Article
 from apps.claims.models import Claim
 from apps.sources.models import Citation, Snapshot
 from apps.sources.selectors import citations_with_archive_state
-from apps.verdicts.models import PUBLIC_NAME_DEFAULT, StaffProfile, Verdict
+from apps.verdicts.models import PUBLIC_NAME_DEFAULT, StaffProfile, Verdict, VerdictTransition
 from apps.verdicts.roles import staff_may
+from apps.verdicts.workflow import PERM_APPROVE
+
+_APPROVAL_STATES = [Verdict.State.APPROVED, Verdict.State.CORRECTION_APPROVED]
 
 
 def verdicts_public() -> QuerySet[Verdict]:
@@ -214,4 +219,100 @@ def verdicts_with_public_names(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]
         approver_name=Case(
             When(approver__isnull=True, then=Value("")), default=_public_name("approver_id")
         ),
+    )
+
+
+# --- the inbox on the admin index ---------------------------------------------------------------
+
+INBOX_SHOWN = 10  # items shown per list; the count says how many there are in all
+
+
+@dataclass(frozen=True, slots=True)
+class InboxList:
+    items: list
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Inbox:
+    assigned: InboxList  # open claims assigned to the user, not yet under review
+    sent_back: InboxList  # their verdicts sent back (with `.request_note`, `.request_by`)
+    to_approve: InboxList  # submitted verdicts and drafted corrections the user may approve
+    failed_captures: InboxList  # the user's citations whose latest capture failed or was blocked
+
+    @property
+    def total(self) -> int:
+        return (
+            self.assigned.count
+            + self.sent_back.count
+            + self.to_approve.count
+            + self.failed_captures.count
+        )
+
+
+def _inbox_list(queryset: QuerySet) -> InboxList:
+    return InboxList(items=list(queryset[:INBOX_SHOWN]), count=queryset.count())
+
+
+def inbox_for(*, user) -> Inbox:
+    """What waits for `user`: a fixed number of queries, whatever the size of the newsroom. An
+    editor is never offered a verdict to approve that they wrote or changed since its last
+    approval (the two-person rule, as `steps.verdict_authors` counts authors)."""
+    assigned = (
+        Claim.objects.filter(assignee=user, status=Claim.Status.OPEN)
+        .exclude(verdicts__state__in=Verdict.UNDER_WAY_STATES)
+        .select_related("article")
+        .order_by("-score", "pk")
+    )
+    request = VerdictTransition.objects.filter(
+        verdict=OuterRef("pk"), to_state=Verdict.State.CHANGES_REQUESTED
+    ).order_by("-at", "-id")
+    sent_back = (
+        Verdict.objects.filter(author=user, state=Verdict.State.CHANGES_REQUESTED)
+        .select_related("claim")
+        .annotate(
+            request_note=Subquery(request.values("comment")[:1]),
+            request_by=Subquery(request.values("by__username")[:1]),
+        )
+        .order_by("-updated_at", "pk")
+    )
+    if staff_may(user, PERM_APPROVE):
+        log = VerdictTransition.objects.filter(verdict=OuterRef("pk"))
+        last_approval = (
+            log.filter(to_state__in=_APPROVAL_STATES, kind=VerdictTransition.Kind.STEP)
+            .order_by("-id")
+            .values("id")[:1]
+        )
+        authored_since = VerdictTransition.objects.filter(
+            verdict=OuterRef("pk"), by=user, id__gt=OuterRef("last_approval_id")
+        ).filter(
+            Q(kind__in=[VerdictTransition.Kind.EDIT, VerdictTransition.Kind.EVIDENCE])
+            | Q(kind=VerdictTransition.Kind.STEP, to_state=Verdict.State.CORRECTION_DRAFTED)
+        )
+        to_approve = (
+            Verdict.objects.filter(
+                state__in=[Verdict.State.SUBMITTED, Verdict.State.CORRECTION_DRAFTED]
+            )
+            .exclude(author=user)
+            .exclude(last_editor=user)
+            .annotate(last_approval_id=Coalesce(Subquery(last_approval), Value(0)))
+            .exclude(Exists(authored_since))
+            .select_related("claim", "author")
+            .order_by("submitted_at", "pk")
+        )
+    else:
+        to_approve = Verdict.objects.none()
+    failed = (
+        citations_with_archive_state()
+        .filter(added_by=user)
+        .filter(archive_state__in=[Snapshot.State.FAILED, Snapshot.State.BLOCKED])
+        .exclude(claim__status=Claim.Status.STALE)
+        .select_related("claim")
+        .order_by("-created_at", "pk")
+    )
+    return Inbox(
+        assigned=_inbox_list(assigned),
+        sent_back=_inbox_list(sent_back),
+        to_approve=_inbox_list(to_approve),
+        failed_captures=_inbox_list(failed),
     )

@@ -8,6 +8,7 @@ from django.db import models
 
 from apps.verdicts.claimsets import claim_set_freeze
 from apps.verdicts.models import Verdict, VerdictTransition
+from apps.verdicts.notifications import verdict_step_notify
 from apps.verdicts.workflow import STEPS_BY_NAME
 from factcheck.errors import Conflict, NotPermitted, Refused
 
@@ -132,4 +133,5 @@ def step_run(
         claim_set_freeze(
             article=moved.claim.article, by=by, reason=f"{step.target} verdict {moved.pk}"
         )
+    verdict_step_notify(verdict=moved, by=by, note=note)
     return moved

@@ -35,6 +35,7 @@ class Command(BaseCommand):
             f"{result.reviewer_decisions} reviewer decisions added; "
             f"{result.pages_archived} demo source pages archived for evidence suggestions)."
         )
+        self.stdout.write(f"{result.comments_added} staff comments added to claim threads.")
         if result.prior_matches:
             self.stdout.write(
                 f"The follow-up article repeats a checked claim: {result.prior_matches} "
