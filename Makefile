@@ -36,7 +36,7 @@ run: install
 	@echo "  Logins: reviewer / editor / admin (passwords printed above). Ctrl-C stops everything."
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=true $(BIN)/python -m factcheck.worker --beat -Q default,fetch -P threads -c 8 & \
+	DEBUG=true $(BIN)/python -m factcheck.worker --beat -Q default,fetch,index -P threads -c 8 & \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
