@@ -85,6 +85,9 @@ def passages_index(*, snapshot_id: int, source_id: int, text: str) -> int:
         if stale:
             return 0
         _passages_delete(source_id)
+        if connection.vendor == "postgresql":
+            _passages_insert_postgresql(snapshot_id, source_id, text, spans)
+            return len(spans)
         rows = [
             Passage(
                 snapshot_id=snapshot_id,
@@ -104,6 +107,35 @@ def passages_index(*, snapshot_id: int, source_id: int, text: str) -> int:
                     [(row.pk, row.text) for row in created],
                 )
     return len(rows)
+
+
+# One statement for all of a capture's passages, and only their offsets travel: building a model
+# instance per passage for bulk_create cost several times the splitting (profiled on news pages).
+# The texts are the same slices, cut by PostgreSQL (substr counts characters, as Python does).
+_INSERT_POSTGRESQL = f"""
+INSERT INTO {Passage._meta.db_table} (snapshot_id, source_id, position, start, "end", text)
+SELECT %s, %s, u.position, u.start, u.stop, substr(%s, u.start + 1, u.stop - u.start)
+FROM unnest(%s::integer[], %s::integer[], %s::integer[]) AS u(position, start, stop)
+"""
+
+
+def _passages_insert_postgresql(
+    snapshot_id: int, source_id: int, text: str, spans: list[PassageSpan]
+) -> None:
+    if not spans:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_POSTGRESQL,
+            [
+                snapshot_id,
+                source_id,
+                text,
+                [span.position for span in spans],
+                [span.start for span in spans],
+                [span.end for span in spans],
+            ],
+        )
 
 
 def _passages_delete(source_id: int) -> None:
