@@ -295,18 +295,23 @@ class CpuMeter:
     def __init__(self, groups: dict[str, list[int]]):
         self.groups = groups
 
-    def _read(self) -> dict[str, float]:
+    def _read(self) -> dict[str, dict[int, float]]:
         groups = {**self.groups, "postgres": database_backends()}
-        totals = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in groups.items()}
-        totals["bench"] = time.process_time()  # the local server and the polling
+        totals = {name: {pid: cpu_seconds(pid) for pid in pids} for name, pids in groups.items()}
+        totals["bench"] = {0: time.process_time()}  # the local server and the polling
         return totals
 
     def start(self) -> None:
         self.before = self._read()
 
     def stop(self) -> dict[str, float]:
+        """Per group, the CPU seconds of its processes since start() (a backend that ended in
+        between is not counted; one that started counts whole)."""
         after = self._read()
-        return {name: after[name] - self.before.get(name, 0.0) for name in after}
+        return {
+            name: sum(now - self.before[name].get(pid, 0.0) for pid, now in pids.items())
+            for name, pids in after.items()
+        }
 
 
 def rss_mb(pid: int, field: str = "VmRSS:") -> float:
