@@ -31,7 +31,7 @@ system-deps:
 # Rendered captures need Chromium; without it the render queue is left out and HTTP captures work.
 CHROMIUM := /usr/bin/chromium
 comma := ,
-RUN_QUEUES := default,fetch$(if $(wildcard $(CHROMIUM)),$(comma)render)
+RUN_QUEUES := default,fetch,index$(if $(wildcard $(CHROMIUM)),$(comma)render)
 
 run: install
 	@DEBUG=true $(BIN)/python manage.py migrate --noinput

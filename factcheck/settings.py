@@ -204,11 +204,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Fetching is I/O-bound and runs on its own queue (a threads pool: many slow sites at once);
-# text extraction is CPU work and stays on the default queue (a prefork pool).
+# text extraction is CPU work and stays on the default queue (a prefork pool). Cutting stored
+# texts into passages for evidence search is CPU work that nobody waits for: it has a queue of its
+# own ("index"), so a deployment can give it a worker of its own (fewer processes, `nice`) and it
+# never holds up extraction; the CPU worker consumes it too by default.
 CELERY_TASK_ROUTES = {
     "apps.sources.tasks.snapshot_fetch": {"queue": "fetch"},
     "apps.sources.tasks.source_check_health": {"queue": "fetch"},
     "apps.sources.tasks.snapshot_render": {"queue": "render"},
+    "apps.sources.tasks.snapshot_index_passages": {"queue": "index"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery's Django fixup closes the thread's database connection before and after every task

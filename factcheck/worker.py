@@ -7,7 +7,10 @@ bench/archive.py measures it):
 
 * it skips the `celery` command's own stack (click-repl, prompt_toolkit): about 8 MB;
 * it registers the admin without autodiscovery (SimpleAdminConfig): a worker serves no admin page,
-  so every app's admin module, and what those import, stays unloaded.
+  so every app's admin module, and what those import, stays unloaded;
+* it keeps httpx's command-line client out: `import httpx` loads it (and with it rich and
+  pygments, about 6 MB) whenever those happen to be installed, as the dev tools install them;
+  httpx falls back to a stub when it cannot be imported, and a worker never runs it.
 
 glibc's allocator is tuned through the environment, where the process is started (Makefile,
 Dockerfile): MALLOC_ARENA_MAX=2 keeps pool threads from each holding freed memory in an arena of
@@ -17,6 +20,7 @@ buffers to mmap), so a worker shrinks again after a large page.
 
 import argparse
 import os
+import sys
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -37,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--concurrency must be at least 1")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    _without_httpx_command_line()
     _admin_without_autodiscovery()
     from celery.utils.nodenames import default_nodename, host_format
 
@@ -55,6 +60,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     worker.start()
     raise SystemExit(worker.exitcode)
+
+
+def _without_httpx_command_line() -> None:
+    """Make `import httpx._main` fail (a None entry in sys.modules raises ImportError), so httpx
+    takes its own fallback instead of loading rich and pygments."""
+    sys.modules.setdefault("httpx._main", None)
 
 
 def _admin_without_autodiscovery() -> None:

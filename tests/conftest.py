@@ -104,13 +104,13 @@ def worker_env() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, tmp_path_factory):
     """A real Celery worker subprocess (factcheck.worker, the lean entry point the compose
-    fetcher uses; threads pool, both queues) for the whole session."""
+    fetcher uses; threads pool, every queue) for the whole session."""
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
                 sys.executable, "-m", "factcheck.worker",
-                "-Q", "default,fetch", "-P", "threads", "-c", "8",
+                "-Q", "default,fetch,index", "-P", "threads", "-c", "8",
                 "--without-heartbeat", "--without-gossip", "--without-mingle",
                 "-n", f"test-{os.getpid()}@%h", "--loglevel=INFO",
             ],

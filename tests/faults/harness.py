@@ -95,7 +95,7 @@ class Workers:
     def start(self, env: dict, name: str, concurrency: int = 4) -> subprocess.Popen:
         log = (self.tmp / f"{name}.log").open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "factcheck.worker", "-Q", "default,fetch", "-P", "threads",
+            [sys.executable, "-m", "factcheck.worker", "-Q", "default,fetch,index", "-P", "threads",
              "-c", str(concurrency), "-n", f"{name}@%h", "--loglevel=INFO",
              "--without-heartbeat", "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

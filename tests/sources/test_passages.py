@@ -154,3 +154,20 @@ def test_names_and_numbers_select_candidates_before_the_archive_has_word_statist
     assert texts["spain"] not in texts_found and texts["lisbon"] in texts_found
     # Without key terms every passage with a word of the claim is a candidate.
     assert len(passages_search(terms=terms)) == 3
+
+
+def test_stored_passages_are_the_exact_slices_of_text_beyond_ascii():
+    # Offsets count characters: accents, a euro sign and characters outside the BMP (an emoji)
+    # before a passage must not shift the text the database stores for it.
+    text = (
+        "Café prices 🙂 rose by 3 € in Zürich. Officials said so.\n\n"
+        "Ünemployment 😀😀 fell to 4.2 percent. That was expected.\n\n"
+        "Ω headline"
+    )
+    snapshot = SnapshotFactory(text=text)
+    count = passages_index(snapshot_id=snapshot.pk, source_id=snapshot.source_id, text=text)
+    stored = list(Passage.objects.filter(snapshot=snapshot).values_list("start", "end", "text"))
+    assert count == len(stored) == len(passage_spans(text)) >= 4
+    for start, end, passage_text in stored:
+        assert passage_text == text[start:end]
+    assert stored[-1][2] == "Ω headline"
