@@ -98,6 +98,10 @@ def configure(port: int, concurrency: int, data_dir: str) -> dict[str, str]:
         "ARCHIVE_PER_HOST_CONCURRENCY": str(concurrency),
         "ARCHIVE_MAX_BYTES": str(64 * 1024 * 1024),
         "PYTHONUNBUFFERED": "1",
+        # The workers' malloc settings of the Makefile and the Dockerfile, also when this script
+        # is run on its own (see factcheck/worker.py).
+        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
+        "MALLOC_TRIM_THRESHOLD_": os.environ.get("MALLOC_TRIM_THRESHOLD_", "131072"),
     }
     os.environ.update(env)
     return {**os.environ, **env}
