@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
@@ -44,6 +45,7 @@ handler500 = server_error
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("favicon.ico", RedirectView.as_view(url=f"/{settings.STATIC_URL}factcheck/favicon.ico")),
     path(
         "admin/reports/export/",
         admin.site.admin_view(report_export),
