@@ -303,3 +303,42 @@ def test_the_import_form_has_a_large_text_area(page, live_server, reviewer):
     page.goto(f"{live_server.url}{reverse('admin:articles_article_add')}")
     box = page.locator("#article-import textarea").bounding_box()
     assert box["width"] >= 600 and box["height"] >= 300
+
+
+def test_the_demo_article_shows_every_kind_of_progress(page, live_server, shoot):
+    """load_demo leaves claims in several states, so the article view shows the colours (the
+    README's screenshot, docs/article-view.png, is this page)."""
+    from django.core.management import call_command
+
+    from apps.articles.models import Article
+
+    call_command("load_demo", force=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    admin_login_demo(page, live_server)
+    seen = set()
+    for article in Article.objects.order_by("pk"):
+        page.goto(f"{live_server.url}{reverse('admin:articles_article_change', args=[article.pk])}")
+        page.wait_for_selector(".claims-in-context")
+        states = set(
+            page.eval_on_selector_all(
+                ".claims-in-context a.claim", "els => els.map(e => e.dataset.progress)"
+            )
+        )
+        if {"open", "published"} <= states and len(states) >= 4:
+            page.screenshot(path=str(shoot_dir(shoot) / "article-view.png"))
+        seen |= states
+    assert {"open", "review", "published", "retracted"} <= seen
+
+
+def admin_login_demo(page, live_server) -> None:
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "reviewer")
+    page.fill("#id_password", "reviewer-demo-pass")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+
+
+def shoot_dir(shoot):
+    from tests.browser.conftest import SCREENSHOTS
+
+    return SCREENSHOTS
