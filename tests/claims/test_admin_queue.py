@@ -245,3 +245,36 @@ def test_bad_url_on_the_claim_page_is_a_form_error(client, reviewer):
     assert response.status_code == 200
     assert response.context["errors"]
     assert not Source.objects.exists() and not Citation.objects.exists()
+
+
+def test_the_archive_state_view_is_staff_only_and_renders_escaped_cells(client, reviewer):
+    claim = ClaimFactory()
+    failed = SnapshotFactory(state="failed", reason="<script>x</script>", sha256="", warc="")
+    citation = CitationFactory(claim=claim, source=failed.source)
+    url = reverse("admin:claims_claim_archive_state", args=[claim.pk])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    client.force_login(reviewer)
+    data = client.get(url).json()
+    assert [c["id"] for c in data["citations"]] == [citation.pk]
+    row = data["citations"][0]
+    assert row["state"] == "failed"
+    assert "<script>" not in row["archive"] and "&lt;script&gt;" in row["archive"]
+    assert "not checkable" in row["excerpt"]
+
+
+def test_archiving_again_takes_a_post_for_a_citation_of_that_claim(client, reviewer):
+    claim, other = ClaimFactory(), ClaimFactory()
+    failed = SnapshotFactory(state="failed", reason="HTTP 404", sha256="", warc="")
+    citation = CitationFactory(claim=claim, source=failed.source)
+    client.force_login(reviewer)
+    url = reverse("admin:claims_claim_rearchive", args=[claim.pk, citation.pk])
+    assert client.get(url).status_code == 405
+    wrong = reverse("admin:claims_claim_rearchive", args=[other.pk, citation.pk])
+    assert client.post(wrong).status_code == 404
+    assert Snapshot.objects.filter(source=failed.source).count() == 1
+    response = client.post(url, {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("admin:claims_claim_change", args=[claim.pk])
+    assert Snapshot.objects.filter(source=failed.source, state="queued").count() == 1
+    client.post(url)
+    assert Snapshot.objects.filter(source=failed.source).count() == 2, "one capture at a time"
