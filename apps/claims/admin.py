@@ -135,30 +135,39 @@ class ArticleFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         Article = article_model()
+        chosen = self.article_id()
+        # One query, counting the claims of the listed articles only (never the whole table).
+        recent = (
+            Article.objects.filter(Exists(Claim.objects.filter(article=OuterRef("pk"))))
+            .order_by("-pk")
+            .values("pk")[: self.shown]
+        )
         articles = (
-            Article.objects.annotate(
+            Article.objects.filter(Q(pk__in=recent) | Q(pk=chosen))
+            .annotate(
                 claim_total=Count("claims"),
                 claim_open=Count("claims", filter=Q(claims__status=Claim.Status.OPEN)),
             )
             .filter(claim_total__gt=0)
             .order_by("-pk")
         )
-        chosen = list(articles[: self.shown])
-        value = self.value()
-        if value and value.isdigit() and all(str(a.pk) != value for a in chosen):
-            chosen += list(articles.filter(pk=int(value)))
         return [
             (str(a.pk), f"{a.title[:50]} ({a.claim_total} claims, {a.claim_open} open)")
-            for a in chosen
+            for a in articles
         ]
 
+    def article_id(self) -> int | None:
+        """The chosen article's id, or None when the parameter is not one (a hand-edited URL)."""
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and int(value) < 2**63:
+            return int(value)
+        return None
+
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
+        if not self.value():
             return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(article_id=int(value))
+        chosen = self.article_id()
+        return queryset.none() if chosen is None else queryset.filter(article_id=chosen)
 
 
 class PriorCheckFilter(admin.SimpleListFilter):
