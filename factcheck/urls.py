@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views import defaults
 from django.views.generic import RedirectView
@@ -29,6 +30,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico before reading any page; the icon is a static file."""
+    return HttpResponseRedirect(static("factcheck/favicon.ico"))
+
+
 def server_error(request: HttpRequest):
     """A 500 under /api/ is JSON like every other API error; elsewhere Django's page."""
     if request.path.startswith("/api/"):
@@ -46,6 +52,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(".well-known/factcheck-capture-key.pem", capture_public_key, name="capture_public_key"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("favicon.ico", favicon),
     path(
         "admin/reports/export/",
         admin.site.admin_view(report_export),

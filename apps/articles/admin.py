@@ -16,9 +16,11 @@ from apps.articles.models import Article
 from apps.articles.services import article_import, article_import_url
 from apps.claims.highlight import body_stretches
 from apps.claims.models import Claim
-from apps.claims.selectors import claims_of_article
+from apps.claims.selectors import claim_progress, claims_of_article
 from apps.claims.services import claim_add, claims_extract
 from factcheck.errors import BadInput, DomainError
+
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @admin.register(Article)
@@ -79,8 +81,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     @admin.display(description="Claims", ordering="_claim_count")
-    def claim_count(self, obj: Article) -> int:
-        return obj._claim_count
+    def claim_count(self, obj: Article) -> str:
+        url = reverse("admin:claims_claim_changelist") + f"?article={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj._claim_count)
 
     @admin.display(description="Open", ordering="_open_claim_count")
     def open_claim_count(self, obj: Article) -> int:
@@ -89,11 +92,16 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Text with claims")
     def claims_in_context(self, obj: Article) -> str:
         claims = list(claims_of_article(article=obj))
+        for claim in claims:
+            claim.progress = claim_progress(claim)
+            colour = claim.latest_verdict_colour or ""
+            claim.progress_colour = colour if HEX_COLOUR.fullmatch(colour) else ""
         return render_to_string(
             "articles/admin/claims_in_context.html",
             {
                 "stretches": body_stretches(obj.body, claims),
                 "claim_count": len(claims),
+                "article": obj,
                 "body_length": len(obj.body),
             },
         )

@@ -16,7 +16,10 @@ class ArticleImportForm(forms.Form):
         help_text="Where the article is published (for pasted text and files).",
     )
     body = forms.CharField(
-        label="Text", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 14})
+        label="Text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100}),
     )
     file = forms.FileField(label="…or a UTF-8 text file", required=False)
     url = forms.URLField(

@@ -11,8 +11,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -25,7 +25,7 @@ from apps.claims.conversation import conversation_context
 from apps.claims.evidence_admin import EvidenceAdminMixin, excerpt_links_html
 from apps.claims.explanation import contribution_rows
 from apps.claims.models import Claim
-from apps.claims.selectors import verdict_model
+from apps.claims.selectors import article_model, verdict_model
 from apps.claims.services import (
     ClaimError,
     claim_comment_add,
@@ -36,7 +36,12 @@ from apps.claims.services import (
 from apps.sources.forms import CitationForm, CitationFormSet
 from apps.sources.models import Citation, Snapshot
 from apps.sources.quality import rendered_capture_html
-from apps.sources.selectors import citations_for_claims, citations_with_archive_state
+from apps.sources.selectors import (
+    citations_for_claims,
+    citations_with_archive_state,
+    snapshot_active,
+)
+from apps.sources.services import snapshot_request
 from factcheck.admin import ServiceRefusalsAsMessages
 from factcheck.errors import DomainError
 
@@ -47,7 +52,24 @@ ARCHIVE_BADGE_COLOURS = {
     Snapshot.State.FAILED: "#b00020",
     Snapshot.State.BLOCKED: "#b00020",
 }
+NOT_CHECKABLE = (Snapshot.State.FAILED, Snapshot.State.BLOCKED)
 Verdict = verdict_model()
+
+
+def archive_summary(states: list[str | None]) -> str:
+    """Exact counts, e.g. "1 of 2 archived, 1 failed": never one source's failure for all."""
+    total = len(states)
+    parts = [f"{states.count(Snapshot.State.ARCHIVED)} of {total} archived"]
+    for state, word in [
+        (Snapshot.State.FAILED, "failed"),
+        (Snapshot.State.BLOCKED, "blocked"),
+        (Snapshot.State.FETCHING, "fetching"),
+        (Snapshot.State.QUEUED, "queued"),
+        (None, "not queued"),
+    ]:
+        if count := states.count(state):
+            parts.append(f"{count} {word}")
+    return ", ".join(parts)
 
 
 def archive_badge(state: str | None, reason: str = "") -> str:
@@ -61,6 +83,16 @@ def archive_badge(state: str | None, reason: str = "") -> str:
         ARCHIVE_BADGE_COLOURS.get(state, "#666"),
         label,
     )
+
+
+def _back(request, default: str) -> str:
+    """The POST's `next` when it is a page of this site, else default."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return default
 
 
 def _verdict_exists(**filters) -> Exists:
@@ -100,6 +132,50 @@ class QueueFilter(admin.SimpleListFilter):
             case "published":
                 return queryset.filter(_verdict_exists(state__in=Verdict.LIVE_PUBLIC_STATES))
         return queryset
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """The claims of one article, the recent articles listed with their counts."""
+
+    title = "article"
+    parameter_name = "article"
+    shown = 30
+
+    def lookups(self, request, model_admin):
+        Article = article_model()
+        chosen = self.article_id()
+        # One query, counting the claims of the listed articles only (never the whole table).
+        recent = (
+            Article.objects.filter(Exists(Claim.objects.filter(article=OuterRef("pk"))))
+            .order_by("-pk")
+            .values("pk")[: self.shown]
+        )
+        articles = (
+            Article.objects.filter(Q(pk__in=recent) | Q(pk=chosen))
+            .annotate(
+                claim_total=Count("claims"),
+                claim_open=Count("claims", filter=Q(claims__status=Claim.Status.OPEN)),
+            )
+            .filter(claim_total__gt=0)
+            .order_by("-pk")
+        )
+        return [
+            (str(a.pk), f"{a.title[:50]} ({a.claim_total} claims, {a.claim_open} open)")
+            for a in articles
+        ]
+
+    def article_id(self) -> int | None:
+        """The chosen article's id, or None when the parameter is not one (a hand-edited URL)."""
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and int(value) < 2**63:
+            return int(value)
+        return None
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        chosen = self.article_id()
+        return queryset.none() if chosen is None else queryset.filter(article_id=chosen)
 
 
 class PriorCheckFilter(admin.SimpleListFilter):
@@ -165,32 +241,64 @@ class CitationInline(admin.StackedInline):
     def archive(self, obj: Citation) -> str:
         if not obj.pk:
             return "Queued for archiving once saved."
-        badge = archive_badge(
-            getattr(obj, "archive_state", None), getattr(obj, "archive_reason", "")
-        )
-        links = ""
-        if obj.snapshot_id and obj.snapshot.state == Snapshot.State.ARCHIVED:
-            links = format_html(
-                ' <a href="{}">snapshot</a> · <a href="{}">text</a> · <a href="{}">WARC</a>'
-                ' <span class="help">sha256 {}…</span>',
-                reverse("admin:sources_snapshot_change", args=[obj.snapshot_id]),
-                reverse("admin:sources_snapshot_text", args=[obj.snapshot_id]),
-                reverse("admin:sources_snapshot_warc", args=[obj.snapshot_id]),
-                obj.snapshot.sha256[:12],
-            )
-        reason = getattr(obj, "archive_reason", "")
-        detail = format_html(" <span class='help'>{}</span>", reason) if reason else ""
-        rendered = rendered_capture_html(obj.snapshot) if obj.snapshot_id else ""
-        return format_html("{}{}{}{}", badge, links, detail, rendered)
+        return live_cell(obj, "archive", archive_cell(obj))
 
     @admin.display(description="Excerpt in archived copy")
     def excerpt_check(self, obj: Citation) -> str:
-        if obj.excerpt_found is None:
-            return "not checked yet"
-        text = "found" if obj.excerpt_found else "NOT found"
-        if obj.excerpt_still_found is False:
-            text += " — source changed since it was cited: excerpt no longer present"
-        return format_html("{}{}", text, excerpt_links_html(obj))
+        return live_cell(obj, "excerpt", excerpt_cell(obj)) if obj.pk else "not checked yet"
+
+
+def live_cell(citation: Citation, part: str, html: str) -> str:
+    """A cell that archive-live.js refreshes from the claim's archive-state endpoint."""
+    return format_html(
+        '<span class="archive-live" data-citation="{}" data-part="{}" data-state="{}">{}</span>',
+        citation.pk,
+        part,
+        getattr(citation, "archive_state", None) or "",
+        html,
+    )
+
+
+def archive_cell(obj: Citation) -> str:
+    """The badge, links to the archived copy, the reason of a failure and a retry button (it
+    submits the page's #citation-retry form, outside the claim form)."""
+    state = getattr(obj, "archive_state", None)
+    reason = getattr(obj, "archive_reason", "") or ""
+    badge = archive_badge(state, reason)
+    links = ""
+    if obj.snapshot_id and obj.snapshot.state == Snapshot.State.ARCHIVED:
+        links = format_html(
+            ' <a href="{}">snapshot</a> · <a href="{}">text</a> · <a href="{}">WARC</a>'
+            ' <span class="help">sha256 {}…</span>',
+            reverse("admin:sources_snapshot_change", args=[obj.snapshot_id]),
+            reverse("admin:sources_snapshot_text", args=[obj.snapshot_id]),
+            reverse("admin:sources_snapshot_warc", args=[obj.snapshot_id]),
+            obj.snapshot.sha256[:12],
+        )
+    detail = format_html(" <span class='help'>{}</span>", reason) if reason else ""
+    retry = ""
+    if state not in Snapshot.ACTIVE_STATES:
+        retry = format_html(
+            '<button type="submit" class="button archive-retry" form="citation-retry" '
+            'formaction="{}">Archive again</button>',
+            reverse("admin:claims_claim_rearchive", args=[obj.claim_id, obj.pk]),
+        )
+    rendered = rendered_capture_html(obj.snapshot) if obj.snapshot_id else ""
+    return format_html("{}{}{}{}{}", badge, links, detail, retry, rendered)
+
+
+def excerpt_cell(obj: Citation) -> str:
+    if getattr(obj, "archive_state", None) in NOT_CHECKABLE:
+        return format_html(
+            '<span class="not-checkable">{}</span>',
+            "not checkable: there is no archived copy (archive it again, or cite another source)",
+        )
+    if obj.excerpt_found is None:
+        return "not checked yet"
+    text = "found" if obj.excerpt_found else "NOT found"
+    if obj.excerpt_still_found is False:
+        text += " — source changed since it was cited: excerpt no longer present"
+    return format_html("{}{}", text, excerpt_links_html(obj))
 
 
 class AssignForm(forms.Form):
@@ -219,6 +327,7 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
     ]
     list_filter = [
         QueueFilter,
+        ArticleFilter,
         PriorCheckFilter,
         "status",
         "origin",
@@ -255,6 +364,7 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
 
     class Media:
         css = {"all": ["claims/review.css"]}
+        js = ["claims/archive-live.js"]
 
     def has_add_permission(self, request):
         return False  # claims come from extraction, tied to a span of an article
@@ -274,6 +384,16 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
                 self.admin_site.admin_view(self.comment_view),
                 name="claims_claim_comment",
             ),
+            path(
+                "<int:pk>/archive-state/",
+                self.admin_site.admin_view(self.archive_state_view),
+                name="claims_claim_archive_state",
+            ),
+            path(
+                "<int:pk>/rearchive/<int:citation_id>/",
+                self.admin_site.admin_view(self.rearchive_view),
+                name="claims_claim_rearchive",
+            ),
             *super().get_urls(),
         ]
 
@@ -284,11 +404,7 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
         claim = get_object_or_404(Claim, pk=pk)
         if not self.has_view_permission(request, claim):
             raise PermissionDenied
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = reverse("admin:claims_claim_change", args=[claim.pk])
+        back = _back(request, reverse("admin:claims_claim_change", args=[claim.pk]))
         try:
             claim_comment_add(claim=claim, body=request.POST.get("body", ""), by=request.user)
         except DomainError as exc:
@@ -302,6 +418,57 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
             context.update(conversation_context(request, claim_id=obj.pk))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def archive_state_view(self, request, pk: int):
+        """The claim's cited sources as the page shows them, for archive-live.js to refresh the
+        badges while a capture runs (staff only: it is an admin view)."""
+        claim = get_object_or_404(Claim, pk=pk)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        citations = citations_with_archive_state().filter(claim=claim).order_by("pk")
+        return JsonResponse(
+            {
+                "citations": [
+                    {
+                        "id": c.pk,
+                        "state": c.archive_state or "",
+                        "archive": archive_cell(c),
+                        "excerpt": excerpt_cell(c),
+                    }
+                    for c in citations
+                ]
+            }
+        )
+
+    def rearchive_view(self, request, pk: int, citation_id: int):
+        """Capture one cited source again; back to the page it was asked from."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        citation = get_object_or_404(
+            Citation.objects.select_related("source"), pk=citation_id, claim_id=pk
+        )
+        back = _back(request, reverse("admin:claims_claim_change", args=[pk]))
+        if not request.user.has_perm("sources.change_source"):
+            self.message_user(
+                request,
+                "You may not archive sources again: that needs the permission to change "
+                "sources (ask an editor).",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(back)
+        if snapshot_active(source=citation.source):
+            self.message_user(
+                request, f"{citation.source.url} is already being archived.", messages.WARNING
+            )
+        else:
+            snapshot_request(source=citation.source, force=True)
+            self.message_user(
+                request,
+                f"{citation.source.url} was queued for archiving again; its state updates "
+                "on this page by itself.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(back)
+
     def decide_view(self, request, pk: int):
         """A reviewer's call on one claim, from its page or from the article text: not a claim
         (checkworthy=no) or, undoing that, a claim (checkworthy=yes). Back to where they were."""
@@ -310,11 +477,7 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
         claim = get_object_or_404(Claim, pk=pk)
         if not self.has_view_permission(request, claim):
             raise PermissionDenied
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = reverse("admin:claims_claim_change", args=[claim.pk])
+        back = _back(request, reverse("admin:claims_claim_change", args=[claim.pk]))
         choice = request.POST.get("checkworthy")
         if choice not in ("yes", "no"):
             self.message_user(request, "Say whether it is a claim (yes or no).", messages.ERROR)
@@ -348,15 +511,17 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
         citations = getattr(obj, "page_citations", [])
         if not citations:
             return "—"
-        archived = sum(c.archive_state == Snapshot.State.ARCHIVED for c in citations)
-        problems = [c for c in citations if c.archive_state in Snapshot.FINAL_STATES[1:]]
-        state = (
-            Snapshot.State.ARCHIVED
-            if archived == len(citations)
-            else (problems[0].archive_state if problems else Snapshot.State.QUEUED)
-        )
+        states = [c.archive_state for c in citations]
+        summary = archive_summary(states)
+        archived = states.count(Snapshot.State.ARCHIVED)
+        if archived == len(states):
+            colour = ARCHIVE_BADGE_COLOURS[Snapshot.State.ARCHIVED]
+        elif any(state in NOT_CHECKABLE for state in states):
+            colour = ARCHIVE_BADGE_COLOURS[Snapshot.State.FAILED]
+        else:
+            colour = ARCHIVE_BADGE_COLOURS[Snapshot.State.QUEUED]
         return format_html(
-            "{} <span class='help'>{}/{}</span>", archive_badge(state), archived, len(citations)
+            '<span class="archive-summary" style="color:{}">{}</span>', colour, summary
         )
 
     @admin.display(description="Verdict")
@@ -402,7 +567,7 @@ class ClaimAdmin(EvidenceAdminMixin, ServiceRefusalsAsMessages, SimpleHistoryAdm
 
     @admin.display(description="Article")
     def article_link(self, obj: Claim) -> str:
-        url = reverse("admin:articles_article_change", args=[obj.article_id])
+        url = reverse("admin:articles_article_change", args=[obj.article_id]) + f"#claim-{obj.pk}"
         return format_html(
             '<a href="{}">{}</a> <span class="help">characters {} to {}</span>',
             url,

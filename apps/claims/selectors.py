@@ -7,7 +7,7 @@ which states count as live stays on the Verdict model and is not copied here.
 """
 
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
 
 from apps.claims.models import Claim, ClaimComment
 
@@ -23,12 +23,43 @@ def verdict_model() -> type[models.Model]:
     return Claim._meta.get_field("verdicts").related_model
 
 
+def _latest_verdict(field: str) -> Subquery:
+    verdicts = verdict_model().objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-pk")
+    return Subquery(verdicts.values(field)[:1])
+
+
+def claim_progress(claim: Claim) -> str:
+    """Where a claim stands, for colouring it in the article: "open" (no verdict yet),
+    "draft" (a verdict being written), "review" (submitted or approved), "published",
+    "retracted", or the claim's own status when it is not a claim to check (not_checkworthy,
+    stale). Reads `latest_verdict_state` as annotated by claims_of_article."""
+    if claim.status != Claim.Status.OPEN:
+        return claim.status
+    Verdict = verdict_model()
+    state = getattr(claim, "latest_verdict_state", None)
+    if state is None:
+        return "open"
+    if state in Verdict.EDITABLE_STATES:
+        return "draft"
+    if state in Verdict.REVIEWED_STATES:
+        return "review"
+    if state in Verdict.LIVE_PUBLIC_STATES:
+        return "published"
+    return "retracted"
+
+
 def claims_of_article(*, article, include_stale: bool = True) -> QuerySet[Claim]:
-    """An article's claims in reading order, with what the admin and reports show beside them."""
+    """An article's claims in reading order, with what the admin and reports show beside them:
+    their citation count and their latest verdict's state, rating label and rating colour."""
     claims = (
         Claim.objects.filter(article=article)
         .select_related("assignee")
-        .annotate(citation_count=Count("citations", distinct=True))
+        .annotate(
+            citation_count=Count("citations", distinct=True),
+            latest_verdict_state=_latest_verdict("state"),
+            latest_verdict_rating=_latest_verdict("rating__label"),
+            latest_verdict_colour=_latest_verdict("rating__colour"),
+        )
         .order_by("start", "end")
     )
     if not include_stale:

@@ -99,7 +99,7 @@ def test_a_reviewer_marks_a_claim_not_a_claim_and_takes_it_back(page, live_serve
     decide.click()
     page.wait_for_selector(".messagelist .success")
     assert page.get_attribute(f"#claim-{claim.pk}", "class") == (
-        "claim claim-not_checkworthy claim-from-extracted"
+        "claim claim-not_checkworthy claim-from-extracted claim-progress-not_checkworthy"
     )
     claim.refresh_from_db()
     assert claim.status == Claim.Status.NOT_CHECKWORTHY

@@ -73,8 +73,9 @@ def test_a_reviewer_makes_a_span_a_claim_from_the_article_page(rita, article, re
     assert f'Added claim <a href="{reverse("admin:claims_claim_change", args=[claim.pk])}">' in (
         page.content.decode()
     )
-    assert f'id="claim-{claim.pk}" class="claim claim-open claim-from-reviewer"' in (
-        page.content.decode()
+    assert (
+        f'id="claim-{claim.pk}" class="claim claim-open claim-from-reviewer claim-progress-open"'
+        in (page.content.decode())
     )
 
 
@@ -137,7 +138,10 @@ def test_not_a_claim_from_the_article_page_and_undo(rita, article):
     claim.refresh_from_db()
     assert claim.status == Claim.Status.NOT_CHECKWORTHY
     html = rita.get(page_of(article)).content.decode()
-    assert 'class="claim claim-not_checkworthy claim-from-extracted"' in html
+    assert (
+        'class="claim claim-not_checkworthy claim-from-extracted claim-progress-not_checkworthy"'
+        in html
+    )
     assert 'value="yes">Undo: it is a claim</button>' in html
     rita.post(decide_url(claim), {"checkworthy": "yes", "next": page_of(article)})
     claim.refresh_from_db()
