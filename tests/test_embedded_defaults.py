@@ -4,6 +4,7 @@ archives cited sources."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -17,11 +18,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 
 def make_run_worker() -> list[str]:
-    """The worker command of `make run`, as the Makefile has it."""
-    makefile = (ROOT / "Makefile").read_text()
-    line = next(x for x in makefile.splitlines() if "-m factcheck.worker" in x)
-    command = line.split("$(BIN)/", 1)[1].rstrip(" &\\")
-    return command.split()
+    """The worker command of `make run` (its script, bin/run-dev), with the default queues."""
+    script = (ROOT / "bin" / "run-dev").read_text()
+    line = next(x for x in script.splitlines() if "-m factcheck.worker" in x)
+    command = line.split('"$python"', 1)[1].rstrip(" &")
+    command = re.sub(r'"\$\{RUN_QUEUES:-([^}]*)\}"', r"\1", command)
+    return ["python", *command.split()]
 
 
 MAKE_RUN_WORKER = make_run_worker()
