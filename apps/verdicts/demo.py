@@ -22,7 +22,7 @@ from apps.claims.services import claim_add, claim_decide
 from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
-from apps.verdicts.demo_pages import demo_pages_archive
+from apps.verdicts.demo_pages import DemoPages, demo_pages_archive
 from apps.verdicts.models import Rating, StaffProfile, Verdict
 from apps.verdicts.priorchecks import prior_checks_match
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
@@ -67,7 +67,7 @@ class DemoResult:
     verdicts_added: int = 0
     reviewer_decisions: int = 0
     prior_matches: int = 0
-    pages_archived: int = 0
+    pages: DemoPages = field(default_factory=DemoPages)
     missing_claims: list[str] = field(default_factory=list)
 
 
@@ -200,8 +200,7 @@ def demo_load() -> DemoResult:
         _reviewer_decisions(article, spec.get("review", {}), by_name["reviewer"], result)
         _followup_repeat(by_name["reviewer"], result)
     # After the commit: the capture pipeline writes its rows in transactions of its own.
-    result.pages_archived, problems = demo_pages_archive()
-    result.missing_claims.extend(f"source page not archived: {p}" for p in problems)
+    result.pages = demo_pages_archive()
     return result
 
 
