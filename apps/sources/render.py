@@ -199,7 +199,7 @@ class _Page:
             result, error = self._hop(route, url, kind)
             if self.finished:
                 if result is not None:
-                    result.close()
+                    result.discard()
                 with suppress(Exception):  # the context is closed or closing
                     route.abort("failed")
                 return
@@ -252,7 +252,7 @@ class _Page:
             # budget is checked again against what the others have taken since.
             if self.finished or result.raw_size <= settings.RENDER_MAX_BYTES - self.bytes:
                 return result, ""
-            result.close()
+            result.discard()
             error, outcome, reason = "failed", "failed", "byte budget of the render used up"
         finally:
             self.in_flight -= 1
