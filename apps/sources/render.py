@@ -8,7 +8,9 @@ covers, so a gap in one is closed by the next (defence in depth):
    scripts, styles, images, fonts, XHR/fetch, CSS url(), popups' pages) to `_Page.handle`. The
    main document is fulfilled from the capture we already stored; everything else is fetched by
    `fetch.fetch_hop` (the same address policy, ports, size and time limits, one DNS lookup per
-   connection, so no DNS rebinding) under the per-host politeness limit, or aborted. Redirects are
+   connection, so no DNS rebinding) under the per-host politeness limit, or aborted. The fetches
+   run side by side in a few fetch threads while the browser goes on; every decision, record and
+   fulfilment stays on the browser thread (see `_wait`). Redirects are
    followed here, one checked hop at a time (a browser would not show the router the next hop of
    a redirect it was handed). Only GET is fetched; anything else, and any non-http(s) scheme, is
    refused.
@@ -31,11 +33,12 @@ of them per process, each with one Chromium restarted after RENDER_PAGES_PER_BRO
 any error) and the worker's task thread, which writes the rows, only waits for the result.
 """
 
+import asyncio
 import io
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -138,15 +141,22 @@ def renderable(content_type: str) -> bool:
 
 
 class _Page:
-    """One render's routing: the budget, the report and the WARC of its subresources."""
+    """One render's routing: the budget, the report and the WARC of its subresources.
 
-    def __init__(self, job: RenderJob, deadline: float, warc: SubresourceWarc):
+    Its state is only touched on the browser thread (route handlers run there, each in a
+    greenlet of Playwright's); the fetch threads only fetch and hand back a result or an error.
+    """
+
+    def __init__(self, job: RenderJob, deadline: float, warc: SubresourceWarc, fetches):
         self.job = job
         self.deadline = deadline
         self.warc = warc
+        self.fetches = fetches
         self.output = RenderOutput()
         self.bytes = 0
+        self.in_flight = 0
         self.document_served = False
+        self.finished = False  # the render is over: a fetch still running changes nothing
 
     def _record(self, url: str, kind: str, outcome: str, reason: str = "", **extra) -> None:
         self.output.subresources.append(
@@ -169,30 +179,35 @@ class _Page:
             self._record(url, kind, "refused", f"refused: {request.method} (only GET is fetched)")
             route.abort("blockedbyclient")
             return
-        if len(self.output.subresources) >= settings.RENDER_MAX_SUBRESOURCES:
+        if len(self.output.subresources) + self.in_flight >= settings.RENDER_MAX_SUBRESOURCES:
             limit = settings.RENDER_MAX_SUBRESOURCES
             self._gap(f"more than {limit} subresources: the rest were not fetched")
             route.abort("blockedbyclient")
             return
-        self._fetch(route, url, kind, settings.RENDER_MAX_BYTES - self.bytes)
+        self._fetch(route, url, kind)
 
     def _gap(self, reason: str) -> None:
         if reason not in self.output.gaps:
             self.output.gaps.append(reason)
 
-    def _fetch(self, route, url: str, kind: str, room: int) -> None:
+    def _fetch(self, route, url: str, kind: str) -> None:
         """Fetch url for the browser, following redirects here hop by hop (each hop checked
         and recorded: a browser does not show a fulfilled redirect's next hop to the router)."""
         seen: set[str] = set()
         for _hop in range(settings.ARCHIVE_MAX_REDIRECTS + 1):
             seen.add(url)
-            result = self._hop(url, kind, room)
+            result, error = self._hop(route, url, kind)
+            if self.finished:
+                if result is not None:
+                    result.discard()
+                with suppress(Exception):  # the context is closed or closing
+                    route.abort("failed")
+                return
             if result is None:
-                route.abort("blockedbyclient" if self._refused_last() else "failed")
+                route.abort(error)
                 return
             with result:
                 self.bytes += result.raw_size
-                room -= result.raw_size
                 self.warc.add(result)
                 status = result.status
                 location = _location(result)
@@ -214,31 +229,57 @@ class _Page:
         self._record(url, kind, "failed", "too many redirects")
         route.abort("failed")
 
-    def _refused_last(self) -> bool:
-        return self.output.subresources[-1]["outcome"] == "refused"
-
-    def _hop(self, url: str, kind: str, room: int):
-        """One checked request, or None (recorded as refused or failed) when there is none."""
+    def _hop(self, route, url: str, kind: str):
+        """One checked request in a fetch thread, the browser going on meanwhile: (result, "")
+        or (None, the error to abort with), recorded as refused or failed."""
         remaining = self.deadline - time.monotonic()
+        room = settings.RENDER_MAX_BYTES - self.bytes
         if remaining <= 0.2 or room <= 0:
             reason = "render deadline passed" if room > 0 else "byte budget of the render used up"
             self._record(url, kind, "failed", reason)
-            return None
+            return None, "failed"
+        max_bytes = min(room, settings.ARCHIVE_MAX_BYTES)
+        self.in_flight += 1
         try:
-            with host_slot(host_of(url), wait=remaining):
-                return fetch_hop(
-                    url,
-                    resolver=self.job.resolver,
-                    max_bytes=min(room, settings.ARCHIVE_MAX_BYTES),
-                    timeout=remaining,
-                )
+            future = self.fetches.submit(_fetch_one, url, self.job.resolver, max_bytes, remaining)
+            result = _wait(route, future)
         except BlockedError as exc:
-            self._record(url, kind, "refused", exc.reason)
-        except FetchError as exc:
-            self._record(url, kind, "failed", exc.reason)
-        except HostBusy as exc:
-            self._record(url, kind, "failed", exc.reason)
-        return None
+            error, outcome, reason = "blockedbyclient", "refused", exc.reason
+        except (FetchError, HostBusy) as exc:
+            error, outcome, reason = "failed", "failed", exc.reason
+        else:
+            # Fetches run side by side, each allowed what was left when it started: the
+            # budget is checked again against what the others have taken since.
+            if self.finished or result.raw_size <= settings.RENDER_MAX_BYTES - self.bytes:
+                return result, ""
+            result.discard()
+            error, outcome, reason = "failed", "failed", "byte budget of the render used up"
+        finally:
+            self.in_flight -= 1
+        if not self.finished:
+            self._record(url, kind, outcome, reason)
+        return None, error
+
+
+def _fetch_one(url: str, resolver: Resolver | None, max_bytes: int, timeout: float):
+    """In a fetch thread: one hop through the guarded fetcher, within the host's slots."""
+    with host_slot(host_of(url), wait=timeout):
+        return fetch_hop(url, resolver=resolver, max_bytes=max_bytes, timeout=timeout)
+
+
+def _wait(route, future: Future):
+    """The fetch's result, waited for without holding up the browser thread: the route handler
+    runs in a greenlet of Playwright's sync API, which lets the event loop (the page's other
+    requests) go on while it waits, as its own blocking calls do. Without that hook (another
+    Playwright version) it blocks, which is slower but as safe."""
+    try:
+        from playwright._impl._greenlets import wait_for_future
+
+        loop, fiber = route._loop, route._dispatcher_fiber
+    except (ImportError, AttributeError):  # pragma: no cover - depends on Playwright's inside
+        return future.result()
+    wait_for_future(loop, fiber, asyncio.wrap_future(future, loop=loop))
+    return future.result()
 
 
 def _location(result) -> str:
@@ -265,13 +306,13 @@ def _websocket_refused(page: _Page):
     return handler
 
 
-def _render(browser, job: RenderJob) -> RenderOutput:
+def _render(browser, job: RenderJob, fetches: ThreadPoolExecutor) -> RenderOutput:
     start = time.monotonic()
     total = settings.RENDER_TIMEOUT
     deadline = start + total
     load_until = start + total * 0.6
     warc = SubresourceWarc(snapshot_id=job.snapshot_id, url=job.url)
-    state = _Page(job, load_until, warc)
+    state = _Page(job, load_until, warc, fetches)
     out = state.output
     context = browser.new_context(
         viewport=VIEWPORT,
@@ -295,6 +336,7 @@ def _render(browser, job: RenderJob) -> RenderOutput:
         warc.discard()
         raise
     finally:
+        state.finished = True
         context.close()
     return out
 
@@ -388,11 +430,20 @@ def _first_line(exc: Exception) -> str:
 
 
 class _Browsers(threading.local):
-    """This thread's Playwright and Chromium, and how many pages the browser has rendered."""
+    """This thread's Playwright and Chromium, how many pages the browser has rendered, and the
+    threads that fetch its pages' subresources side by side (as many as one host allows)."""
 
     playwright = None
     browser = None
     pages = 0
+    fetches: ThreadPoolExecutor | None = None
+
+    def fetch_threads(self) -> ThreadPoolExecutor:
+        if self.fetches is None:
+            self.fetches = ThreadPoolExecutor(
+                max_workers=settings.ARCHIVE_PER_HOST_CONCURRENCY, thread_name_prefix="render-fetch"
+            )
+        return self.fetches
 
     def get(self):
         if self.browser is not None and (
@@ -428,7 +479,7 @@ _executor_lock = threading.Lock()
 def _in_browser_thread(job: RenderJob) -> RenderOutput:
     browser = _browsers.get()
     try:
-        return _render(browser, job)
+        return _render(browser, job, _browsers.fetch_threads())
     except FetchError:
         raise
     except BaseException:
@@ -496,6 +547,9 @@ def browsers_close() -> None:
         if _browsers.playwright is not None:
             _browsers.playwright.stop()
             _browsers.playwright = None
+        if _browsers.fetches is not None:
+            _browsers.fetches.shutdown(wait=True)
+            _browsers.fetches = None
 
     for _ in range(workers):
         executor.submit(close)

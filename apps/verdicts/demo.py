@@ -22,7 +22,7 @@ from apps.claims.services import claim_add, claim_comment_add, claim_decide
 from apps.sources.models import Citation, Source
 from apps.sources.services import citation_add
 from apps.verdicts import services
-from apps.verdicts.demo_pages import demo_pages_archive
+from apps.verdicts.demo_pages import DemoPages, demo_pages_archive
 from apps.verdicts.models import Rating, StaffProfile, Verdict
 from apps.verdicts.priorchecks import prior_checks_match
 from apps.verdicts.roles import EDITORS, REVIEWERS, roles_sync
@@ -68,7 +68,7 @@ class DemoResult:
     reviewer_decisions: int = 0
     comments_added: int = 0
     prior_matches: int = 0
-    pages_archived: int = 0
+    pages: DemoPages = field(default_factory=DemoPages)
     missing_claims: list[str] = field(default_factory=list)
 
 
@@ -202,8 +202,7 @@ def demo_load() -> DemoResult:
         _comments(article, spec.get("comments", []), by_name, result)
         _followup_repeat(by_name["reviewer"], result)
     # After the commit: the capture pipeline writes its rows in transactions of its own.
-    result.pages_archived, problems = demo_pages_archive()
-    result.missing_claims.extend(f"source page not archived: {p}" for p in problems)
+    result.pages = demo_pages_archive()
     return result
 
 

@@ -95,6 +95,42 @@ def by_url(snapshot: Snapshot) -> dict[str, dict]:
     return {item["url"]: item for item in snapshot.render_report["subresources"]}
 
 
+def test_subresources_are_fetched_side_by_side_within_the_per_host_limit(renderer, settings):
+    """The browser waits for no fetch: slow images are fetched at the same time (the server
+    counts requests in progress at once), never more at once than one host is allowed."""
+    settings.ARCHIVE_PER_HOST_CONCURRENCY = 3
+    snapshot = capture(
+        renderer,
+        "/r/slow-images",
+        "<html><body><h1>Slow images</h1>"
+        + "".join(f'<img src="/hold/0.5/side-{n}">' for n in range(8))
+        + "</body></html>",
+    )
+    renderer.max_active_reset()
+    snapshot = services.snapshot_render_now(snapshot=snapshot)
+    assert snapshot.render_state == RenderState.COMPLETE, snapshot.render_reason
+    assert snapshot.subresources_ok == 8
+    assert renderer.max_active == 3
+
+
+def test_fetches_side_by_side_share_one_byte_budget(renderer, settings):
+    """Each of the slow images (932 bytes) starts while the budget (1024) still has room for
+    it; only the first to arrive is kept, the others are refused by the budget after the fact."""
+    settings.RENDER_MAX_BYTES = 1024
+    snapshot = capture(
+        renderer,
+        "/r/budget-side",
+        "<html><body><h1>Budget</h1>"
+        + "".join(f'<img src="/hold/0.5/budget-{n}">' for n in range(3))
+        + "</body></html>",
+    )
+    snapshot = services.snapshot_render_now(snapshot=snapshot)
+    assert snapshot.render_state == RenderState.PARTIAL
+    assert (snapshot.subresources_ok, snapshot.subresources_failed) == (1, 2)
+    reasons = [item["reason"] for item in snapshot.render_report["subresources"]]
+    assert "byte budget of the render used up" in reasons
+
+
 def test_capture_queues_a_render_only_when_rendering_is_on(
     renderer, settings, django_capture_on_commit_callbacks
 ):

@@ -1,12 +1,15 @@
 """`load_demo` builds a newsroom a newcomer can explore, and running it twice changes nothing."""
 
+import os
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from apps.articles.models import Article
 from apps.claims.models import Claim
+from apps.sources import render
 from apps.sources.evidence import claim_evidence
-from apps.sources.models import Citation, Snapshot, Source
+from apps.sources.models import Citation, RenderState, Snapshot, Source
 from apps.verdicts.models import ClaimSetVersion, PriorCheckMatch, StaffProfile, Verdict
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +26,18 @@ def counts() -> tuple[int, ...]:
     )
 
 
-def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django_user_model):
+@pytest.fixture
+def chromium(settings):
+    """Rendering on exactly when Chromium is installed, as on a laptop running `make run`."""
+    settings.RENDER_ENABLED = os.path.exists(settings.RENDER_CHROMIUM)
+    yield settings.RENDER_ENABLED
+    if settings.RENDER_ENABLED:
+        render.browsers_close()
+
+
+def test_load_demo_builds_every_state_and_is_idempotent(
+    settings, capsys, django_user_model, chromium
+):
     settings.DEBUG = True
     out = load(capsys)
     assert "Imported: 'Russia looks for a role" in out
@@ -44,6 +58,17 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
     pages = Source.objects.filter(snapshots__state=Snapshot.State.ARCHIVED)
     assert {s.publisher for s in pages} == {"Demo Desk Monitor", "Demo Relief Bulletin"}
     assert all(s.url.startswith("http://127.0.0.1:") for s in pages)
+    seeds = Snapshot.objects.filter(state=Snapshot.State.ARCHIVED)
+    if chromium:
+        # Rendered now, from the same local server: the stylesheet and the logo were fetched.
+        assert "3 demo source pages rendered" in out
+        for snapshot in seeds:
+            assert snapshot.render_state == RenderState.COMPLETE, snapshot.render_reason
+            assert snapshot.screenshot and snapshot.thumbnail and snapshot.pdf
+            assert (snapshot.subresources_ok, snapshot.subresources_refused) == (2, 0)
+    else:
+        assert "Chromium not found" in out
+        assert {s.render_state for s in seeds} == {RenderState.NONE}
     claim = article.claims.get(text__contains="30,000")
     evidence = claim_evidence(claim=claim)
     assert evidence.problem == "" and evidence.suggestions
@@ -68,7 +93,7 @@ def test_load_demo_builds_every_state_and_is_idempotent(settings, capsys, django
     out = load(capsys)
     assert "Already loaded" in out
     assert "0 citations, 0 verdicts and 0 reviewer decisions added" in out
-    assert "0 demo source pages archived" in out
+    assert "0 demo source pages archived" in out and "pages rendered" not in out
     assert counts() == before
 
 

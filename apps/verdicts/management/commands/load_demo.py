@@ -33,9 +33,21 @@ class Command(BaseCommand):
             f"{verb}: {article.title!r} with {article.claims.count()} claims "
             f"({result.citations_added} citations, {result.verdicts_added} verdicts and "
             f"{result.reviewer_decisions} reviewer decisions added; "
-            f"{result.pages_archived} demo source pages archived for evidence suggestions)."
+            f"{result.pages.archived} demo source pages archived for evidence suggestions)."
         )
         self.stdout.write(f"{result.comments_added} staff comments added to claim threads.")
+        if not result.pages.render_enabled:
+            self.stdout.write(
+                f"Chromium not found ({settings.RENDER_CHROMIUM}) or RENDER_ENABLED off: the demo "
+                "pages are archived without screenshots; everything else works."
+            )
+        elif result.pages.archived:
+            self.stdout.write(
+                f"{result.pages.rendered} demo source pages rendered (screenshot, PDF, "
+                "subresources)."
+            )
+        for problem in result.pages.problems:
+            self.stderr.write(f"warning: demo source page {problem}")
         if result.prior_matches:
             self.stdout.write(
                 f"The follow-up article repeats a checked claim: {result.prior_matches} "
