@@ -45,3 +45,22 @@ def test_httpx_still_works_in_the_worker():
         check=True,
     )
     assert out.stdout.split() == ["/a", "True"]
+
+
+def test_a_worker_loads_neither_a_certificate_parser_nor_the_browser_driver():
+    # The capture records its TLS certificate with the ssl module (redis only checks that the
+    # cryptography package exists), and the renderer imports
+    # Playwright only when it renders: a fetch worker carries neither (~10 MB and more).
+    script = (
+        "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'factcheck.settings'); "
+        "os.environ.setdefault('SECRET_KEY', 'lean'); "
+        "from factcheck import worker; worker._without_httpx_command_line(); "
+        "worker._admin_without_autodiscovery(); import django; django.setup(); "
+        "from factcheck.celery import app; app.loader.import_default_modules(); "
+        "print(' '.join(m for m in ('cryptography.x509', 'playwright', 'PIL', 'wacz') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == []
