@@ -98,6 +98,9 @@ def configure(port: int, concurrency: int, data_dir: str) -> dict[str, str]:
         "ARCHIVE_PER_HOST_CONCURRENCY": str(concurrency),
         "ARCHIVE_MAX_BYTES": str(64 * 1024 * 1024),
         "PYTHONUNBUFFERED": "1",
+        # Rendering is a job of its own after the capture, measured by bench/render.py; nothing
+        # here consumes its queue, and the plain script renders nothing either.
+        "RENDER_ENABLED": "false",
         # The workers' malloc settings of the Makefile and the Dockerfile, also when this script
         # is run on its own (see factcheck/worker.py).
         "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
