@@ -278,7 +278,8 @@ def _wait(route, future: Future):
         loop, fiber = route._loop, route._dispatcher_fiber
     except (ImportError, AttributeError):  # pragma: no cover - depends on Playwright's inside
         return future.result()
-    wait_for_future(loop, fiber, asyncio.wrap_future(future, loop=loop))
+    with suppress(TypeError):  # the helper's signature changed: future.result() waits plainly
+        wait_for_future(loop, fiber, asyncio.wrap_future(future, loop=loop))
     return future.result()
 
 
