@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpResponse
 
 from apps.sources.evidence_package import snapshot_package_path
 from apps.sources.models import Snapshot
-from apps.sources.warc import WarcPathError, warc_path
+from apps.sources.warc import media_file
 
 NOTHING_RUNS = {
     "Content-Security-Policy": "default-src 'none'; sandbox",
@@ -25,22 +25,23 @@ def locked_down(response: HttpResponse, headers: dict[str, str] = NOTHING_RUNS) 
     return response
 
 
+def _file_response(path, *, filename: str, content_type: str, attachment: bool = True):
+    response = FileResponse(
+        path.open("rb"), as_attachment=attachment, filename=filename, content_type=content_type
+    )
+    return locked_down(response)
+
+
 def warc_download(snapshot: Snapshot) -> FileResponse:
     """The snapshot's WARC file as an attachment, byte for byte as stored."""
-    try:
-        path = warc_path(snapshot.warc.name) if snapshot.warc else None
-    except WarcPathError:
-        path = None
-    if path is None or not path.is_file():
+    path = media_file(snapshot.warc.name if snapshot.warc else None)
+    if path is None:
         raise Http404("This snapshot has no WARC file.")
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"snapshot-{snapshot.pk}.warc.gz",
-        content_type="application/warc",
+    response = _file_response(
+        path, filename=f"snapshot-{snapshot.pk}.warc.gz", content_type="application/warc"
     )
     response["Content-Encoding"] = "identity"
-    return locked_down(response)
+    return response
 
 
 RENDER_FILES = {
@@ -57,30 +58,21 @@ def render_file_download(snapshot: Snapshot, kind: str) -> FileResponse:
     if kind not in RENDER_FILES:
         raise Http404("No such rendered file.")
     field, content_type, attachment = RENDER_FILES[kind]
-    name = getattr(snapshot, field).name
-    try:
-        path = warc_path(name) if name else None
-    except WarcPathError:
-        path = None
-    if path is None or not path.is_file():
+    path = media_file(getattr(snapshot, field).name)
+    if path is None:
         raise Http404("This snapshot has no rendered file of that kind.")
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=attachment,
+    return _file_response(
+        path,
         filename=f"snapshot-{snapshot.pk}{path.suffix}",
         content_type=content_type,
+        attachment=attachment,
     )
-    return locked_down(response)
 
 
 def package_download(snapshot: Snapshot) -> FileResponse:
     """The snapshot's signed WACZ as an attachment. Raises PackageUnavailable (a Conflict) when
     there is nothing to package (a failed capture, a missing WARC): the API maps it to 409."""
     path = snapshot_package_path(snapshot)
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"snapshot-{snapshot.pk}.wacz",
-        content_type="application/wacz",
+    return _file_response(
+        path, filename=f"snapshot-{snapshot.pk}.wacz", content_type="application/wacz"
     )
-    return locked_down(response)

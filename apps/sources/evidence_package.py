@@ -32,7 +32,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from apps.sources import capturekeys
 from apps.sources.models import Snapshot
-from apps.sources.warc import WarcPathError, warc_path
+from apps.sources.warc import WarcPathError, media_file, warc_path
 from factcheck.errors import BadInput, Conflict
 
 PACKAGE_DIR = "packages"
@@ -296,12 +296,5 @@ class _Members:
 def snapshot_package_path(snapshot: Snapshot) -> Path:
     """The snapshot's package with its rendered screenshot when it has one (the download and
     `archive_url --render` both use this, so they hand out the same cached file)."""
-    screenshot = None
-    if snapshot.screenshot:
-        try:
-            screenshot = warc_path(snapshot.screenshot.name)
-        except WarcPathError:
-            screenshot = None
-    if screenshot is not None and not screenshot.is_file():
-        screenshot = None
+    screenshot = media_file(snapshot.screenshot.name if snapshot.screenshot else None)
     return package_path(snapshot=snapshot, screenshot_path=screenshot)

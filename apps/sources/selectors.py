@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.sources.models import Citation, Snapshot, Source
-from apps.sources.warc import WarcPathError, warc_path
+from apps.sources.warc import media_file
 
 
 def _latest_snapshot(field: str) -> Subquery:
@@ -127,13 +127,11 @@ THUMBNAIL_MAX_BYTES = 256 * 1024
 def snapshot_thumbnail_data_uri(name: str | None) -> str | None:
     """A rendered capture's thumbnail (storage name) as a data: URI for self-contained reports;
     None when there is none, it is missing, outside MEDIA_ROOT or implausibly large."""
-    if not name:
-        return None
+    path = media_file(name)
     try:
-        path = warc_path(name)
-        if not path.is_file() or path.stat().st_size > THUMBNAIL_MAX_BYTES:
+        if path is None or path.stat().st_size > THUMBNAIL_MAX_BYTES:
             return None
         data = path.read_bytes()
-    except (WarcPathError, OSError):
+    except OSError:
         return None
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")

@@ -165,6 +165,16 @@ def warc_path(name: str) -> Path:
     return path
 
 
+def media_file(name: str | None) -> Path | None:
+    """The stored file a name stands for (a WARC, a screenshot, a PDF) when it exists inside
+    MEDIA_ROOT; None for no name, a name that points outside, or a file that is gone."""
+    try:
+        path = warc_path(name or "")
+    except WarcPathError:
+        return None
+    return path if path.is_file() else None
+
+
 def warc_read_payload(name: str, *, limit: int) -> bytes:
     """Up to `limit` bytes of the response payload, content-decoded (for text extraction)."""
     with warc_path(name).open("rb") as stream:
