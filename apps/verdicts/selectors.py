@@ -57,8 +57,7 @@ def claims_published(*, article_id: int | None = None) -> QuerySet[Claim]:
 
 
 def claims_public(*, article_id: int | None = None) -> QuerySet[Claim]:
-    """Claims with a public verdict, in article order, without prefetching: for
-    claimsets.claims_payload, which reads plain rows."""
+    """Claims with a public verdict, in article order, without prefetching."""
     claims = Claim.objects.filter(Exists(verdicts_public().filter(claim=OuterRef("pk"))))
     if article_id is not None:
         claims = claims.filter(article_id=article_id)

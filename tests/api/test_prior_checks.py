@@ -139,4 +139,4 @@ def test_query_counts_do_not_grow_with_matches(reviewer, editor, size):
 
 # The same at both sizes (a count that grows is an N+1). Staff: the claim, the matches, their
 # earlier verdicts. Public: the claim, its payload (verdicts, citations, rows), the links.
-EXPECTED_QUERIES = (3, 5)
+EXPECTED_QUERIES = (3, 4)

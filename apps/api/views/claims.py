@@ -36,7 +36,7 @@ def claim_items(claims) -> list[dict]:
     ids = [c.pk for c in claims]
     payload = {
         item["id"]: item
-        for item in claims_payload(Claim.objects.filter(pk__in=ids), with_article=True)
+        for item in claims_payload(claim_ids=ids, with_article=True)
     }
     items = []
     for pk in ids:
