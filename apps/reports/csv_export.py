@@ -60,6 +60,8 @@ HEADER = [
 
 def neutralise(value: str) -> str:
     """The text of a cell, made inert if a spreadsheet would read it as a formula."""
+    if value[:1].isalnum():  # most cells: a letter or digit is neither a trigger nor skipped
+        return value
     for char in value:
         if char in FORMULA_TRIGGERS:
             return "'" + value
@@ -89,33 +91,33 @@ class _Buffer:
 
 
 def csv_cells(row: ReportRow) -> list:
-    """One claim's cells, in the order of HEADER, every text neutralised."""
+    """One claim's cells, in the order of HEADER. Every text people typed or a page supplied is
+    neutralised; what the workbench writes itself (choices, dates, hashes) cannot hold a formula."""
     sources = row.sources
     texts = (
         row.article_title,
         row.article_url,
         row.text,
-        row.kind,
-        row.status,
-        row.state,
         row.rating_label,
         row.summary,
         row.correction_note,
         row.author,
         row.approver,
-        *map(_when, _times_of(row)),
         "\n".join([s.url for s in sources]),
-        "\n".join([s.stance for s in sources]),
         "\n".join([s.excerpt.replace("\n", " ") for s in sources]),
-        "\n".join([s.snapshot_sha256 or "" for s in sources]),
-        "\n".join([_when(s.snapshot_at) for s in sources]),
     )
-    (title, url, text, kind, status, state, rating, summary, note, author, approver, *rest) = map(
+    (title, url, text, rating, summary, note, author, approver, urls, excerpts) = map(
         neutralise, texts
     )
     return [
         row.article_id, title, url, row.claim_id, text, row.start, row.end, row.paragraph,
-        kind, status, state, rating, summary, note, author, approver, *rest,
+        row.kind, row.status, row.state, rating, summary, note, author, approver,
+        *map(_when, _times_of(row)),
+        urls,
+        "\n".join([s.stance for s in sources]),
+        excerpts,
+        "\n".join([s.snapshot_sha256 or "" for s in sources]),
+        "\n".join([_when(s.snapshot_at) for s in sources]),
     ]  # fmt: skip
 
 

@@ -22,7 +22,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import NullIf
 
 from apps.articles.models import Article
 from apps.sources.models import Citation, Snapshot
@@ -73,8 +85,11 @@ _ROW_VALUES = (
     "approver_id",
     "created_at",
     *Verdict.STEP_TIMES,
-    "published_evidence",
+    "evidence_published",
 )
+# The stored evidence, or NULL when the verdict has none ([]): decoding 100k empty JSON arrays
+# cost a tenth of a CSV export.
+_EVIDENCE_PUBLISHED = NullIf("published_evidence", Value([], output_field=JSONField()))
 
 
 @dataclass(slots=True)
@@ -98,7 +113,7 @@ class ReportRow:
     published_at: datetime | None
     corrected_at: datetime | None
     retracted_at: datetime | None
-    published_evidence: list[dict]
+    published_evidence: list[dict] | None
     article_title: str = ""
     article_url: str = ""
     rating_label: str = ""
@@ -262,7 +277,11 @@ def report_rows(
     called as each article's last row has been yielded, for progress bars. Pass the rating
     `scale` (by id) if you have it already."""
     verdicts = report_verdicts(article_ids=article_ids, include_drafts=include_drafts)
-    cursor = verdicts.values_list(*_ROW_VALUES).iterator(chunk_size=chunk_size)
+    cursor = (
+        verdicts.annotate(evidence_published=_EVIDENCE_PUBLISHED)
+        .values_list(*_ROW_VALUES)
+        .iterator(chunk_size=chunk_size)
+    )
     citations = _citations(verdicts).iterator(chunk_size=chunk_size)
     citation = next(citations, None)
     ratings: dict[int | None, str] | None = (

@@ -34,10 +34,7 @@ def claim_items(claims) -> list[dict]:
     """Claims as listed: their claim-set entries plus the article and the ClaimReview link (none
     once the verdict is retracted), in the order given."""
     ids = [c.pk for c in claims]
-    payload = {
-        item["id"]: item
-        for item in claims_payload(claim_ids=ids, with_article=True)
-    }
+    payload = {item["id"]: item for item in claims_payload(claim_ids=ids, with_article=True)}
     items = []
     for pk in ids:
         item = payload[pk]
