@@ -50,7 +50,9 @@ def test_weights_file_is_small_and_records_its_training():
 @pytest.mark.slow
 def test_retraining_reproduces_the_committed_weights_byte_for_byte():
     """Re-runs the whole cross-validation: the CV figures in the file are recomputed here, and a
-    change to features or rules without `make train-claims` fails this test."""
+    change to features or rules without `make train-claims` fails this test. Byte for byte only
+    with the numerical libraries pyproject.toml pins (the file records them)."""
+    assert json.loads(WEIGHTS)["trained_with"] == train.toolchain(), "reinstall: make install"
     assert train.train([train.DEFAULT_DATA]) == WEIGHTS
 
 

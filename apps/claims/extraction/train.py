@@ -188,6 +188,7 @@ def train(paths: list[Path]) -> bytes:
         "format": model.FORMAT_VERSION,
         "version": f"lr-{digest[:12]}",
         "trained_on": sources,
+        "trained_with": toolchain(),
         "hyperparameters": {
             "model": "L2 logistic regression, class-balanced (liblinear)",
             "features": "lower-cased word unigrams and bigrams, numbers as one token, "
@@ -215,6 +216,14 @@ def train(paths: list[Path]) -> bytes:
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, indent=0)
     return (text + "\n").encode("utf-8")
+
+
+def toolchain() -> dict[str, str]:
+    """The numerical libraries' versions: the CV figures' last digits (and so the file's bytes)
+    move with the solver and BLAS code, so the dev extras pin them and the file names them."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("numpy", "scikit-learn", "scipy")}
 
 
 def _platt(logits, labels) -> tuple[float, float]:
