@@ -111,7 +111,7 @@ def claim_evidence(*, claim, per_group: int = PER_GROUP) -> Evidence:
         suggestion.already_cited = passage.source_id in claim_sources
         ranked.append(suggestion)
     ranked.sort(key=lambda s: (-s.score, s.passage.pk))
-    # Passages overlap (each sentence with its neighbours): one per capture, its best.
+    # One suggestion per capture, its best passage.
     seen_snapshots: set[int] = set()
     best_per_capture = []
     for suggestion in ranked:

@@ -286,7 +286,7 @@ class EnglishSearchVector(SearchVector):
 
 
 class Passage(models.Model):
-    """A sentence of a snapshot's text with its neighbours, for evidence search: text is
+    """A run of up to three consecutive sentences of a snapshot's text, for evidence search: text is
     snapshot.text[start:end]. Written only by apps.sources.passages, which replaces a source's
     passages whenever a capture of it gets its text."""
 

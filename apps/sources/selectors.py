@@ -135,3 +135,16 @@ def snapshot_thumbnail_data_uri(name: str | None) -> str | None:
     except OSError:
         return None
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+
+
+def snapshots_indexable() -> list[int]:
+    """Each source's latest archived capture with text (the one its passages come from), by
+    source id."""
+    latest = (
+        Snapshot.objects.filter(source_id=OuterRef("pk"), state=Snapshot.State.ARCHIVED)
+        .exclude(text="")
+        .order_by("-fetched_at", "-pk")
+        .values("pk")[:1]
+    )
+    found = Source.objects.annotate(latest=Subquery(latest)).exclude(latest=None)
+    return list(found.order_by("pk").values_list("latest", flat=True))

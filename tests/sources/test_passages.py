@@ -6,7 +6,12 @@ from django.db import DataError, connection
 
 from apps.sources import services
 from apps.sources.models import Passage, Snapshot, Source
-from apps.sources.passages import passage_spans, passages_index, passages_search
+from apps.sources.passages import (
+    MAX_PASSAGE_CHARS,
+    passage_spans,
+    passages_index,
+    passages_search,
+)
 from tests.factories import SnapshotFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,25 +29,45 @@ def page(title="Jobs report", rate="4.2"):
     return PAGE.format(title=title, rate=rate).encode()
 
 
-def test_spans_are_sentences_with_their_neighbours_and_exact_offsets():
-    text = "# Jobs\n\nOne fell. Two rose. Three held.\n\nFour ended."
+def test_spans_are_runs_of_three_sentences_with_exact_offsets():
+    # Runs cross paragraph breaks (news paragraphs are often one sentence), never a heading.
+    text = "# Jobs\n\nOne fell. Two rose. Three held.\n\nFour ended.\n\nFive began. Six.\n\n# End"
     spans = passage_spans(text)
     texts = [text[s.start : s.end] for s in spans]
     assert texts == [
         "Jobs",
-        "One fell. Two rose.",
         "One fell. Two rose. Three held.",
-        "Two rose. Three held.\n\nFour ended.",
-        "Three held.\n\nFour ended.",
+        "Four ended.\n\nFive began. Six.",
+        "End",
     ]
-    assert [s.position for s in spans] == [0, 1, 2, 3, 4]
+    assert [s.position for s in spans] == [0, 1, 2, 3]
+
+
+def test_spans_do_not_cut_after_abbreviations_initials_or_before_lower_case():
+    text = (
+        "Mr. Smith met J. Doe at the U.S. Army base on Jan. 5. \u201cWe won,\u201d he said. "
+        "\u00c9mile left! Did he? 27.6 percent rose, e.g. in Lyon. Then (A) spoke."
+    )
+    texts = [text[s.start : s.end] for s in passage_spans(text)]
+    assert texts == [
+        "Mr. Smith met J. Doe at the U.S. Army base on Jan. 5. \u201cWe won,\u201d he said. "
+        "\u00c9mile left!",
+        "Did he? 27.6 percent rose, e.g. in Lyon. Then (A) spoke.",
+    ]
+
+
+def test_a_run_on_sentence_is_cut_into_passages_of_at_most_max_chars():
+    text = "word " * 1000 + "end."
+    spans = passage_spans(text)
+    assert all(s.end - s.start <= MAX_PASSAGE_CHARS for s in spans)
+    assert "".join(text[s.start : s.end] for s in spans) == text
 
 
 def test_capture_indexes_its_text_and_search_finds_it(localweb_allowed):
     url = localweb_allowed.page("/passages/jobs", page())
     snapshot = services.snapshot_archive_now(url=url)
     passages = list(Passage.objects.filter(snapshot=snapshot))
-    assert len(passages) >= 4
+    assert len(passages) >= 2
     for passage in passages:
         assert snapshot.text[passage.start : passage.end] == passage.text
         assert passage.source_id == snapshot.source_id
@@ -131,7 +156,7 @@ def test_index_statements_do_not_grow_with_the_text(django_assert_num_queries):
         passages_index(snapshot_id=small.pk, source_id=source.pk, text=small.text)
     with django_assert_num_queries(5):
         passages_index(snapshot_id=big.pk, source_id=source.pk, text=big.text)
-    assert Passage.objects.filter(snapshot=big).count() == 4500
+    assert Passage.objects.filter(snapshot=big).count() == 1500
     assert connection.vendor == "postgresql"
     assert Snapshot.objects.count() == 2
 
@@ -167,7 +192,36 @@ def test_stored_passages_are_the_exact_slices_of_text_beyond_ascii():
     snapshot = SnapshotFactory(text=text)
     count = passages_index(snapshot_id=snapshot.pk, source_id=snapshot.source_id, text=text)
     stored = list(Passage.objects.filter(snapshot=snapshot).values_list("start", "end", "text"))
-    assert count == len(stored) == len(passage_spans(text)) >= 4
+    assert count == len(stored) == len(passage_spans(text)) == 3
     for start, end, passage_text in stored:
         assert passage_text == text[start:end]
     assert stored[-1][2] == "Ω headline"
+
+
+def test_reindex_command_recuts_each_sources_latest_capture_with_text():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    source = SourceFactory()
+    old = SnapshotFactory(source=source, text="Old page. It said one thing.")
+    new = SnapshotFactory(
+        source=source,
+        text="New page. Prices rose. Wages fell. Rents held.",
+        fetched_at=timezone.now(),
+    )
+    empty = SnapshotFactory(source=SourceFactory(), text="")
+    stale = Passage.objects.create(
+        snapshot=new, source=source, position=0, start=0, end=9, text="New page."
+    )
+    out = StringIO()
+    call_command("reindex_passages", stdout=out)
+    assert "2 passages from 1 capture" in out.getvalue()
+    passages = list(Passage.objects.filter(source=source).values_list("snapshot_id", "text"))
+    assert passages == [
+        (new.pk, "New page. Prices rose. Wages fell."),
+        (new.pk, "Rents held."),
+    ]
+    assert not Passage.objects.filter(pk=stale.pk).exists()
+    assert not Passage.objects.filter(snapshot__in=[old, empty]).exists()
