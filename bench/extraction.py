@@ -31,6 +31,7 @@ django.setup()
 import pysbd  # noqa: E402
 
 from apps.claims.extraction import extract  # noqa: E402
+from bench.summary import bench_result  # noqa: E402
 
 TARGET_RATE = 2_000
 TARGET_PYSBD_RATIO = 0.6
@@ -146,6 +147,14 @@ def main() -> int:
             f"{mb:.1f} MB: {rate:,.0f} sentences/s (target >= {TARGET_RATE:,}); "
             f"{ratio:.2f}x pysbd (target >= {TARGET_PYSBD_RATIO})"
         )
+        bench_result(
+            measure=f"extraction speed, {mb:g} MB article",
+            project=rate,
+            baseline=pysbd_sentences / pysbd_time,
+            target=f">= {TARGET_RATE:,} sentences/s and >= {TARGET_PYSBD_RATIO}x pysbd",
+            ok=rate >= TARGET_RATE and ratio >= TARGET_PYSBD_RATIO,
+            unit="sentences/s",
+        )
     if len(rows) >= 2:
         (mb1, _, _, t1, _, _), (mb2, _, _, t2, _, _) = rows[0], rows[-1]
         scale = t2 / t1
@@ -154,6 +163,14 @@ def main() -> int:
         print(
             f"linearity: {mb2:.1f} MB took {scale:.2f}x the {mb1:.1f} MB time "
             f"(target <= {limit:.2f}x for {mb2 / mb1:.1f}x the text)"
+        )
+        bench_result(
+            measure=f"extraction time, {mb2:g} MB against {mb1:g} MB",
+            project=t2,
+            baseline=t1,
+            target=f"<= {limit:.2f}x",
+            ok=scale <= limit,
+            unit="s",
         )
     print("all targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1

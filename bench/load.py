@@ -212,6 +212,16 @@ def main() -> None:
     print(f"  non-200       : {other or 'none'}; failed requests: {dict(failures) or 'none'}")
     ok = server_errors == 0 and not failures and total > 0
     print(f"  5xx           : {server_errors} (target 0) {'OK' if ok else 'FAILED'}")
+    from bench.summary import bench_result
+
+    bench_result(
+        measure="public API under load: 5xx and failed requests",
+        project=server_errors + sum(failures.values()),
+        baseline=None,
+        target="0 (and some requests served)",
+        ok=ok,
+        unit=f"of {total} requests",
+    )
     if not ok:
         raise SystemExit(1)
 

@@ -19,8 +19,9 @@ A script that exits non-zero still counts as failed even if its lines passed.
 
     .venv/bin/python bench/summary.py RESULTS_FILE SCRIPT[:EXIT_CODE] ...
 
-prints the table (measure, project, baseline, ratio, target, pass/fail), with a failing row for
-each script that reported no result or exited non-zero, and exits 1 unless everything passed.
+prints the table (measure, project, baseline, ratio, target, pass/fail), each row with its own
+verdict, plus a failing row for each script that reported no result, or exited non-zero with no
+failing row to explain it, and exits 1 unless everything passed.
 """
 
 import json
@@ -76,7 +77,7 @@ def table(records: list[dict], scripts: dict[str, int]) -> tuple[str, bool]:
     all_ok = True
     seen = {record["script"] for record in records}
     for record in records:
-        ok = record["ok"] and scripts.get(record["script"], 0) == 0
+        ok = record["ok"]
         all_ok &= ok
         rows.append([
             f"{record['script']}: {record['measure']}",
@@ -86,10 +87,16 @@ def table(records: list[dict], scripts: dict[str, int]) -> tuple[str, bool]:
             record["target"],
             "pass" if ok else "FAIL",
         ])  # fmt: skip
+    failed_rows = {record["script"] for record in records if not record["ok"]}
     for script, code in scripts.items():
         if script not in seen:
             all_ok = False
             rows.append([f"{script}: no result reported (exit {code})", "-", "-", "-", "-", "FAIL"])
+        elif code != 0:
+            # Each row keeps its own verdict; an exit the rows do not explain gets its own row.
+            all_ok = False
+            if script not in failed_rows:
+                rows.append([f"{script}: exited {code}", "-", "-", "-", "-", "FAIL"])
     header = ["measure", "project", "baseline", "ratio", "target", "pass/fail"]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = [
