@@ -14,7 +14,6 @@ page or two copies of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,11 +57,11 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(a.lower() for a in English.Abbreviation.ABBREVIATIONS)
 
 
-def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of the sentences of text[start:end]: cut after end punctuation followed by
-    what starts a sentence (not a lower-case letter), unless it is an abbreviation's or an
-    initial's ("Mr.", "U.S.", "J.")."""
-    abbreviations = _abbreviations()
+def _sentence_ends(text: str, start: int, end: int, abbreviations: frozenset[str]) -> list[int]:
+    """Where the sentences of text[start:end] end, but the last: after end punctuation followed
+    by what starts a sentence (not a lower-case letter), unless it is an abbreviation's or an
+    initial's ("Mr.", "U.S.", "J."). Each end is paired with where the next sentence starts."""
+    cuts = []
     at = start
     for match in _SENTENCE_END.finditer(text, start, end):
         if match.group(2).islower():
@@ -71,47 +70,72 @@ def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]
         word = _LAST_WORD.search(text, max(at, stop - 20), stop)
         if word and (len(word.group(1)) == 1 or word.group(1).lower() in abbreviations):
             continue
-        yield at, match.end(1)
         at = match.end()
-    if at < end:
-        yield at, end
+        cuts.append((match.end(1), at))
+    return cuts
 
 
-def _pieces(start: int, end: int) -> Iterator[tuple[int, int]]:
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] in slices of at most MAX_PASSAGE_CHARS, cut at a blank where there is one
+    (rare: a "sentence" this long is a table or a list run together)."""
+    pieces = []
     while end - start > MAX_PASSAGE_CHARS:
-        yield start, start + MAX_PASSAGE_CHARS
-        start += MAX_PASSAGE_CHARS
-    yield start, end
+        cut = start + MAX_PASSAGE_CHARS
+        while cut > start and not text[cut].isspace():
+            cut -= 1
+        if cut == start:
+            cut = start + MAX_PASSAGE_CHARS
+        stop = cut
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        if start < stop:
+            pieces.append((start, stop))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 def passage_spans(text: str) -> list[PassageSpan]:
     """The text cut into passages, exact offsets (text[start:end] is the passage): runs of up to
     SENTENCES_PER_PASSAGE consecutive sentences, across paragraph breaks (a news paragraph is
     often one sentence) but never across a heading, which stands alone; none longer than
-    MAX_PASSAGE_CHARS."""
-    spans: list[PassageSpan] = []
-    run: list[tuple[int, int]] = []
-
-    def close() -> None:
-        if run:
-            spans.append(PassageSpan(len(spans), run[0][0], run[-1][1]))
-            run.clear()
-
+    MAX_PASSAGE_CHARS (a longer sentence is sliced on its own)."""
+    abbreviations = _abbreviations()
+    found: list[tuple[int, int]] = []
+    run_start = run_end = run_length = 0
     for block in blocks(text):
         if block.kind == BlockKind.HEADING:
-            close()
-            for lo, hi in _pieces(block.start, block.end):
-                spans.append(PassageSpan(len(spans), lo, hi))
+            if run_length:
+                found.append((run_start, run_end))
+                run_length = 0
+            found.extend(_pieces(text, block.start, block.end))
             continue
-        for sentence in _sentence_spans(text, block.start, block.end):
-            for lo, hi in _pieces(*sentence):
-                if run and (
-                    len(run) == SENTENCES_PER_PASSAGE or hi - run[0][0] > MAX_PASSAGE_CHARS
-                ):
-                    close()
-                run.append((lo, hi))
-    close()
-    return spans
+        start = block.start
+        for end, following in [
+            *_sentence_ends(text, start, block.end, abbreviations),
+            (block.end, 0),
+        ]:
+            if end - start > MAX_PASSAGE_CHARS:
+                if run_length:
+                    found.append((run_start, run_end))
+                    run_length = 0
+                found.extend(_pieces(text, start, end))
+            elif run_length and (
+                run_length < SENTENCES_PER_PASSAGE and end - run_start <= MAX_PASSAGE_CHARS
+            ):
+                run_end = end
+                run_length += 1
+            else:
+                if run_length:
+                    found.append((run_start, run_end))
+                run_start, run_end, run_length = start, end, 1
+            start = following
+    if run_length:
+        found.append((run_start, run_end))
+    return [PassageSpan(position, lo, hi) for position, (lo, hi) in enumerate(found)]
 
 
 def passages_index(*, snapshot_id: int, source_id: int, text: str) -> int:

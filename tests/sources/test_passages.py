@@ -60,7 +60,8 @@ def test_a_run_on_sentence_is_cut_into_passages_of_at_most_max_chars():
     text = "word " * 1000 + "end."
     spans = passage_spans(text)
     assert all(s.end - s.start <= MAX_PASSAGE_CHARS for s in spans)
-    assert "".join(text[s.start : s.end] for s in spans) == text
+    # Cut at a blank, never inside a word: the pieces and the blanks between them are the text.
+    assert " ".join(text[s.start : s.end] for s in spans) == text
 
 
 def test_capture_indexes_its_text_and_search_finds_it(localweb_allowed):
