@@ -53,16 +53,9 @@ def test_malformed_values_fail_with_a_clear_message(name, value, message):
     assert "Traceback" not in result.stderr
 
 
-def test_defaults_run_without_any_service(tmp_path):
-    """No DATABASE_URL or REDIS_URL: SQLite under DATA_DIR and the filesystem broker."""
-    code = (
-        "from django.conf import settings;"
-        "print(settings.DATABASES['default']['ENGINE']);"
-        "print(settings.CELERY_BROKER_URL)"
-    )
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(DEBUG="true", DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="factcheck.settings")
-    env.pop("SECRET_KEY", None)
+def settings_print(code: str, env: dict[str, str]) -> str:
+    """What `code` prints after django.setup() in a fresh process with this environment."""
+    env = {**env, "DJANGO_SETTINGS_MODULE": "factcheck.settings"}
     result = subprocess.run(
         [sys.executable, "-c", f"import django;django.setup();{code}"],
         cwd=ROOT,
@@ -72,7 +65,20 @@ def test_defaults_run_without_any_service(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
+    return result.stdout
+
+
+def test_defaults_run_without_any_service(tmp_path):
+    """No DATABASE_URL or REDIS_URL: SQLite under DATA_DIR and the filesystem broker."""
+    code = (
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['ENGINE']);"
+        "print(settings.CELERY_BROKER_URL)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(DEBUG="true", DATA_DIR=str(tmp_path))
+    env.pop("SECRET_KEY", None)
+    assert settings_print(code, env).split() == ["django.db.backends.sqlite3", "filesystem://"]
     assert (tmp_path / "broker" / "queue").is_dir()
 
 
@@ -90,14 +96,6 @@ def test_postgresql_connections_run_without_jit():
 def test_db_jit_leaves_postgresql_options_alone(tmp_path):
     code = "from django.conf import settings;print(settings.DATABASES['default'].get('OPTIONS'))"
     env = {**os.environ, "DEBUG": "true", "DATA_DIR": str(tmp_path), "DB_JIT": "true"}
-    env["DJANGO_SETTINGS_MODULE"] = "factcheck.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django;django.setup();{code}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "jit" not in result.stdout
+    assert "jit" not in settings_print(code, env)
+    env["DB_JIT"] = "false"
+    assert "-c jit=off" in settings_print(code, env)
