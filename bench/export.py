@@ -8,7 +8,9 @@ fills it with bulk_create, then in separate child processes times
 * service: apps.reports.services.report_render(fmt="csv") written to a file (every column of the
   report, sources and snapshots, paragraph numbers, formula neutralising);
 * raw: the same verdicts with the same columns save the sources (article, claim, rating, people,
-  dates, joined in SQL), as a bare `.values_list().iterator()` into csv.writer;
+  dates, joined in SQL), as a bare `.values_list().iterator()` into csv.writer, the way anyone
+  would write it (so outside a transaction, with the server's own JIT setting: the service reads
+  in a transaction without JIT, see apps.reports.selectors.report_rows);
 
 and reads each child's peak RSS (ru_maxrss). Targets: the service at least 0.5x the raw loop's
 speed, and under 150 MB peak RSS. Exits non-zero if a target is missed.

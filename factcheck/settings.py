@@ -98,14 +98,6 @@ TEMPLATES = [
 DATABASES = {"default": env_db("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
-    "DB_JIT", False
-):
-    # PostgreSQL compiles a query to machine code once its estimated cost passes jit_above_cost;
-    # the report and claim-set queries pass it (their EXISTS subplans inflate the estimate) and
-    # then spend more compiling (0.2-0.5 s each) than the compiled code saves.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

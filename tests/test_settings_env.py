@@ -80,22 +80,3 @@ def test_defaults_run_without_any_service(tmp_path):
     env.pop("SECRET_KEY", None)
     assert settings_print(code, env).split() == ["django.db.backends.sqlite3", "filesystem://"]
     assert (tmp_path / "broker" / "queue").is_dir()
-
-
-@pytest.mark.django_db
-def test_postgresql_connections_run_without_jit():
-    """JIT compiling cost the report and claim-set queries more than it saved: off unless
-    DB_JIT says otherwise."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone() == ("off",)
-
-
-def test_db_jit_leaves_postgresql_options_alone(tmp_path):
-    code = "from django.conf import settings;print(settings.DATABASES['default'].get('OPTIONS'))"
-    env = {**os.environ, "DEBUG": "true", "DATA_DIR": str(tmp_path), "DB_JIT": "true"}
-    assert "jit" not in settings_print(code, env)
-    env["DB_JIT"] = "false"
-    assert "-c jit=off" in settings_print(code, env)

@@ -97,3 +97,22 @@ def test_rows_stream_in_chunks_across_articles(reviewer, editor):
 )
 def test_paragraph_number(body, offset, expected):
     assert paragraph_number(paragraph_breaks(body), offset) == expected
+
+
+def test_rows_stream_from_cursors_in_one_transaction_without_jit(reviewer, editor):
+    from django.db import connection
+
+    for n in range(3):
+        article = make_article(f"Article {n} says {n} claims here.")
+        claim = claim_on(article, f"{n} claims here")
+        cite(claim)
+        publish(claim, author=reviewer, approver=editor, label="True", summary="ok")
+    stream = report_rows(chunk_size=1)
+    next(stream)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+        # Streaming cursors: none declared WITH HOLD, which would compute every row up front.
+        cursor.execute("SELECT is_holdable FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
+        assert cursor.fetchall() == [(False,), (False,)]
+    assert len(list(stream)) == 2
