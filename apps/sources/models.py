@@ -286,7 +286,8 @@ class EnglishSearchVector(SearchVector):
 
 
 class Passage(models.Model):
-    """A run of up to three consecutive sentences of a snapshot's text, for evidence search: text is
+    """A window of up to three consecutive sentences of a snapshot's text, for evidence search
+    (apps.sources.passages says how they are cut); text is
     snapshot.text[start:end]. Written only by apps.sources.passages, which replaces a source's
     passages whenever a capture of it gets its text."""
 

@@ -1,5 +1,6 @@
-"""The passage index: a snapshot's text cut into passages (runs of up to three consecutive
-sentences, exact offsets into the text) and searched with the database's own full-text engine.
+"""The passage index: a snapshot's text cut into passages (windows of three consecutive
+sentences, each sharing a sentence with the next; exact offsets into the text) and searched with
+the database's own full-text engine.
 
 PostgreSQL keeps a stored generated tsvector (English configuration) with a GIN index and ranks
 by cover density (ts_rank_cd). The embedded SQLite default has no tsvector, so an FTS5 table
@@ -25,9 +26,9 @@ from apps.sources.models import Passage, Snapshot, Source
 from factcheck.sentences import BlockKind, blocks
 
 FTS_TABLE = "sources_passage_fts"
-# A passage is a run of up to this many consecutive sentences: enough context to judge it, short
-# enough to quote. Runs do not overlap, so each character of the text is indexed once (sliding
-# windows of a sentence and its neighbours indexed the text three times over).
+# A passage is a window of this many consecutive sentences: enough context to judge it, short
+# enough to quote. Windows share one sentence with the next, so each character of the text is
+# indexed about 1.5 times (a window around every sentence indexed it three times over).
 SENTENCES_PER_PASSAGE = 3
 # A passage is cut at this many characters (a run-on "sentence" in a table dump must not make one
 # giant row).
@@ -98,20 +99,37 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+def _windows(sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Windows of SENTENCES_PER_PASSAGE sentences, each starting at the previous one's last
+    sentence (narrower where MAX_PASSAGE_CHARS would be passed)."""
+    windows = []
+    first, count = 0, len(sentences)
+    while True:
+        last = min(first + SENTENCES_PER_PASSAGE, count)
+        while last - first > 1 and sentences[last - 1][1] - sentences[first][0] > MAX_PASSAGE_CHARS:
+            last -= 1
+        windows.append((sentences[first][0], sentences[last - 1][1]))
+        if last >= count:
+            return windows
+        first = max(last - 1, first + 1)
+
+
 def passage_spans(text: str) -> list[PassageSpan]:
-    """The text cut into passages, exact offsets (text[start:end] is the passage): runs of up to
-    SENTENCES_PER_PASSAGE consecutive sentences, across paragraph breaks (a news paragraph is
-    often one sentence) but never across a heading, which stands alone; none longer than
-    MAX_PASSAGE_CHARS (a longer sentence is sliced on its own)."""
+    """The text cut into passages, exact offsets (text[start:end] is the passage): windows of
+    SENTENCES_PER_PASSAGE consecutive sentences that share one sentence with the next, so any two
+    neighbouring sentences are in a passage together while the text is indexed only half again.
+    Windows run across paragraph breaks (a news paragraph is often one sentence) but never across
+    a heading, which stands alone; none is longer than MAX_PASSAGE_CHARS (a longer sentence is
+    sliced on its own)."""
     abbreviations = _abbreviations()
     found: list[tuple[int, int]] = []
-    run_start = run_end = run_length = 0
+    sentences: list[tuple[int, int]] = []
     for block in blocks(text):
         if block.kind == BlockKind.HEADING:
-            if run_length:
-                found.append((run_start, run_end))
-                run_length = 0
-            found.extend(_pieces(text, block.start, block.end))
+            if sentences:
+                found += _windows(sentences)
+                sentences = []
+            found += _pieces(text, block.start, block.end)
             continue
         start = block.start
         for end, following in [
@@ -119,22 +137,15 @@ def passage_spans(text: str) -> list[PassageSpan]:
             (block.end, 0),
         ]:
             if end - start > MAX_PASSAGE_CHARS:
-                if run_length:
-                    found.append((run_start, run_end))
-                    run_length = 0
-                found.extend(_pieces(text, start, end))
-            elif run_length and (
-                run_length < SENTENCES_PER_PASSAGE and end - run_start <= MAX_PASSAGE_CHARS
-            ):
-                run_end = end
-                run_length += 1
+                if sentences:
+                    found += _windows(sentences)
+                    sentences = []
+                found += _pieces(text, start, end)
             else:
-                if run_length:
-                    found.append((run_start, run_end))
-                run_start, run_end, run_length = start, end, 1
+                sentences.append((start, end))
             start = following
-    if run_length:
-        found.append((run_start, run_end))
+    if sentences:
+        found += _windows(sentences)
     return [PassageSpan(position, lo, hi) for position, (lo, hi) in enumerate(found)]
 
 

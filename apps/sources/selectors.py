@@ -138,11 +138,10 @@ def snapshot_thumbnail_data_uri(name: str | None) -> str | None:
 
 
 def snapshots_indexable() -> list[int]:
-    """Each source's latest archived capture with text (the one its passages come from), by
-    source id."""
+    """Each source's latest archived capture, the one its passages come from (none, if that
+    capture has no text: as when the capture pipeline indexes it), by source id."""
     latest = (
         Snapshot.objects.filter(source_id=OuterRef("pk"), state=Snapshot.State.ARCHIVED)
-        .exclude(text="")
         .order_by("-fetched_at", "-pk")
         .values("pk")[:1]
     )

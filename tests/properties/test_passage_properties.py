@@ -1,6 +1,7 @@
-"""Property: whatever text a page yields, its passages are exact, ordered, non-overlapping,
-non-empty slices of at most MAX_PASSAGE_CHARS that neither start nor end with a blank, and
-together they hold every sentence of the text (only blanks and block markers fall between)."""
+"""Property: whatever text a page yields, its passages are exact, ordered, non-empty slices of at
+most MAX_PASSAGE_CHARS that neither start nor end with a blank, each overlapping at most the one
+before it, and together they hold every sentence of the text (only blanks and block markers fall
+outside them)."""
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,16 +14,18 @@ LONG = st.lists(st.one_of(FRAGMENTS, st.just("word " * 400)), max_size=12).map("
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.one_of(ANY_TEXT, LONG))
-def test_passages_are_exact_ordered_disjoint_slices(text):
+def test_passages_are_exact_ordered_slices_sharing_text_only_with_neighbours(text):
     spans = passage_spans(text)
-    previous_end = 0
+    previous_start = previous_end = before_previous_end = -1
     for position, span in enumerate(spans):
         assert span.position == position
-        assert previous_end <= span.start < span.end <= len(text)
+        assert previous_start < span.start < span.end <= len(text)
+        assert previous_end < span.end
+        assert before_previous_end <= span.start  # shares text with the previous passage only
         assert span.end - span.start <= MAX_PASSAGE_CHARS
         assert text[span.start] not in " \t\r\n" and text[span.end - 1] not in " \t\r\n"
         assert text[span.start : span.end].strip()
-        previous_end = span.end
+        previous_start, before_previous_end, previous_end = span.start, previous_end, span.end
     covered = set()
     for span in spans:
         covered.update(range(span.start, span.end))

@@ -29,18 +29,20 @@ def page(title="Jobs report", rate="4.2"):
     return PAGE.format(title=title, rate=rate).encode()
 
 
-def test_spans_are_runs_of_three_sentences_with_exact_offsets():
-    # Runs cross paragraph breaks (news paragraphs are often one sentence), never a heading.
+def test_spans_are_windows_of_three_sentences_sharing_one_with_the_next():
+    # Any two neighbouring sentences share a passage; windows cross paragraph breaks (news
+    # paragraphs are often one sentence), never a heading.
     text = "# Jobs\n\nOne fell. Two rose. Three held.\n\nFour ended.\n\nFive began. Six.\n\n# End"
     spans = passage_spans(text)
     texts = [text[s.start : s.end] for s in spans]
     assert texts == [
         "Jobs",
         "One fell. Two rose. Three held.",
-        "Four ended.\n\nFive began. Six.",
+        "Three held.\n\nFour ended.\n\nFive began.",
+        "Five began. Six.",
         "End",
     ]
-    assert [s.position for s in spans] == [0, 1, 2, 3]
+    assert [s.position for s in spans] == [0, 1, 2, 3, 4]
 
 
 def test_spans_do_not_cut_after_abbreviations_initials_or_before_lower_case():
@@ -52,7 +54,8 @@ def test_spans_do_not_cut_after_abbreviations_initials_or_before_lower_case():
     assert texts == [
         "Mr. Smith met J. Doe at the U.S. Army base on Jan. 5. \u201cWe won,\u201d he said. "
         "\u00c9mile left!",
-        "Did he? 27.6 percent rose, e.g. in Lyon. Then (A) spoke.",
+        "\u00c9mile left! Did he? 27.6 percent rose, e.g. in Lyon.",
+        "27.6 percent rose, e.g. in Lyon. Then (A) spoke.",
     ]
 
 
@@ -157,7 +160,7 @@ def test_index_statements_do_not_grow_with_the_text(django_assert_num_queries):
         passages_index(snapshot_id=small.pk, source_id=source.pk, text=small.text)
     with django_assert_num_queries(5):
         passages_index(snapshot_id=big.pk, source_id=source.pk, text=big.text)
-    assert Passage.objects.filter(snapshot=big).count() == 1500
+    assert Passage.objects.filter(snapshot=big).count() == 2250
     assert connection.vendor == "postgresql"
     assert Snapshot.objects.count() == 2
 
@@ -199,7 +202,7 @@ def test_stored_passages_are_the_exact_slices_of_text_beyond_ascii():
     assert stored[-1][2] == "Ω headline"
 
 
-def test_reindex_command_recuts_each_sources_latest_capture_with_text():
+def test_reindex_command_recuts_each_sources_latest_capture():
     from io import StringIO
 
     from django.core.management import call_command
@@ -212,17 +215,21 @@ def test_reindex_command_recuts_each_sources_latest_capture_with_text():
         text="New page. Prices rose. Wages fell. Rents held.",
         fetched_at=timezone.now(),
     )
-    empty = SnapshotFactory(source=SourceFactory(), text="")
+    emptied = SourceFactory()
+    SnapshotFactory(source=emptied, text="Gone page. It was here.")
+    empty = SnapshotFactory(source=emptied, text="", fetched_at=timezone.now())
     stale = Passage.objects.create(
         snapshot=new, source=source, position=0, start=0, end=9, text="New page."
     )
     out = StringIO()
     call_command("reindex_passages", stdout=out)
-    assert "2 passages from 1 capture" in out.getvalue()
+    assert "2 passages from 2 captures" in out.getvalue()
     passages = list(Passage.objects.filter(source=source).values_list("snapshot_id", "text"))
     assert passages == [
         (new.pk, "New page. Prices rose. Wages fell."),
-        (new.pk, "Rents held."),
+        (new.pk, "Wages fell. Rents held."),
     ]
     assert not Passage.objects.filter(pk=stale.pk).exists()
+    # The latest capture of a page that lost its text leaves it without passages, as live.
+    assert not Passage.objects.filter(source__in=[emptied]).exists()
     assert not Passage.objects.filter(snapshot__in=[old, empty]).exists()
