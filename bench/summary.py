@@ -20,8 +20,8 @@ A script that exits non-zero still counts as failed even if its lines passed.
     .venv/bin/python bench/summary.py RESULTS_FILE SCRIPT[:EXIT_CODE] ...
 
 prints the table (measure, project, baseline, ratio, target, pass/fail), each row with its own
-verdict, plus a failing row for each script that reported no result, or exited non-zero with no
-failing row to explain it, and exits 1 unless everything passed.
+verdict, plus a failing row for each script that reported no result or exited non-zero, and exits
+1 unless everything passed.
 """
 
 import json
@@ -87,16 +87,15 @@ def table(records: list[dict], scripts: dict[str, int]) -> tuple[str, bool]:
             record["target"],
             "pass" if ok else "FAIL",
         ])  # fmt: skip
-    failed_rows = {record["script"] for record in records if not record["ok"]}
     for script, code in scripts.items():
         if script not in seen:
             all_ok = False
             rows.append([f"{script}: no result reported (exit {code})", "-", "-", "-", "-", "FAIL"])
         elif code != 0:
-            # Each row keeps its own verdict; an exit the rows do not explain gets its own row.
+            # Each row keeps its own verdict, and the exit its own row: a script that crashed
+            # after a failing measure may not have reported the measures after it.
             all_ok = False
-            if script not in failed_rows:
-                rows.append([f"{script}: exited {code}", "-", "-", "-", "-", "FAIL"])
+            rows.append([f"{script}: exited {code}", "-", "-", "-", "-", "FAIL"])
     header = ["measure", "project", "baseline", "ratio", "target", "pass/fail"]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = [

@@ -1,5 +1,5 @@
-"""`make bench`'s closing table: each measure keeps its own verdict, and a script that failed
-without saying why, or said nothing, still fails the run."""
+"""`make bench`'s closing table: each measure keeps its own verdict, and a script that exited
+non-zero, or said nothing, has a failing row of its own."""
 
 from bench.summary import table
 
@@ -26,10 +26,14 @@ def test_a_failing_measure_does_not_fail_its_scripts_other_measures():
     records = [record("archive.py", "throughput", False), record("archive.py", "memory", True)]
     text, ok = table(records, {"archive.py": 1})
     assert not ok
-    assert verdicts(text) == {"archive.py: throughput": "FAIL", "archive.py: memory": "pass"}
+    assert verdicts(text) == {
+        "archive.py: throughput": "FAIL",
+        "archive.py: memory": "pass",
+        "archive.py: exited 1": "FAIL",
+    }
 
 
-def test_an_unexplained_exit_and_a_silent_script_get_failing_rows():
+def test_an_exit_and_a_silent_script_get_failing_rows():
     text, ok = table([record("api.py", "speed", True)], {"api.py": 2, "load.py": 0})
     assert not ok
     assert verdicts(text) == {
