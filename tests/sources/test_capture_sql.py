@@ -14,7 +14,7 @@ CHECKS = """
 from datetime import timedelta
 from django.utils import timezone
 from apps.sources import capture_sql
-from apps.sources.models import Citation, Snapshot
+from apps.sources.models import Citation, Snapshot, Source
 
 
 def check(source, claim):
@@ -47,6 +47,27 @@ def check(source, claim):
         "failed", "gone", fetched, None)
     assert capture_sql.snapshot_outcome(
         snapshot_id=later.pk, claimed_at=now, fields={"state": "failed", "reason": "y"}) is None
+
+    # The outcome gives an untitled source a title (cut to the column), never replaces one, and
+    # leaves it alone when the outcome is not this claim's.
+    untitled = Source.objects.create(url=source.url + "/untitled", domain="example.org")
+
+    def capture(title, *, claimed_at=None):
+        snapshot = Snapshot.objects.create(source=untitled)
+        assert capture_sql.snapshot_claim(
+            snapshot_id=snapshot.pk, now=now, due=now, lease_until=lease) is not None
+        outcome = capture_sql.snapshot_outcome(
+            snapshot_id=snapshot.pk, claimed_at=claimed_at or now,
+            fields={"state": "failed", "reason": "x"}, source_title=title)
+        if claimed_at:  # not this claim: finish it as its worker would, without a title
+            capture_sql.snapshot_outcome(
+                snapshot_id=snapshot.pk, claimed_at=now, fields={"state": "failed", "reason": "x"})
+        return outcome, Source.objects.get(pk=untitled.pk).title
+
+    assert capture("Late", claimed_at=fetched) == (None, "")
+    assert capture("T" * 600) == (False, "T" * 500)
+    assert capture("Other") == (False, "T" * 500)
+    assert Source.objects.get(pk=source.pk).title == source.title, "another source"
 """
 
 
@@ -71,8 +92,7 @@ def test_claim_and_outcome_on_sqlite(tmp_path):
         "from django.db import connection\n"
         "assert connection.vendor == 'sqlite', connection.vendor\n"
         + CHECKS
-        + "from apps.sources.models import Source\n"
-        "from tests.factories import ClaimFactory\n"
+        + "from tests.factories import ClaimFactory\n"
         "check(Source.objects.create(url='https://example.org/s', domain='example.org'),"
         " ClaimFactory())\n"
         "print('sqlite ok')\n"

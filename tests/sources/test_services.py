@@ -221,15 +221,15 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
     """A page under the inline limit is archived and extracted in one task: title, text, the
     source's title and the waiting citation are stored with the outcome, no extraction task is
     queued. Statements: the claim (which also says whether citations wait), then in one
-    transaction the outcome, the source's title and the citation with its history."""
+    transaction the outcome with the source's title, and the citation with its history."""
     url = localweb_allowed.url("/html/inline")
     citation = services.citation_add(
         claim=ClaimFactory(), url=url, stance="supports", excerpt="4.2 percent", by=reviewer
     )
     snapshot = Snapshot.objects.get()
-    # claim; savepoint, outcome, source title, citations + update + history, release (the
-    # passages are indexed by a task of their own, sent on commit)
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(8):
+    # claim; savepoint, outcome with the source's title, citations + update + history, release
+    # (the passages are indexed by a task of their own, sent on commit)
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(7):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     # no extraction task: only the passage indexing is handed on
     assert [c.__qualname__.split(".")[0] for c in callbacks] == ["passages_on_commit"]
@@ -245,19 +245,19 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
 def test_capture_without_waiting_citations_skips_the_transaction(
     localweb_allowed, django_assert_num_queries
 ):
-    """A re-archive (no citation waits for it) runs without BEGIN/COMMIT: the claim, the outcome
-    and the source's title if it has none; a title the source already has is kept (and costs no
-    statement). Passages are indexed by a task of their own."""
+    """A re-archive (no citation waits for it) runs without BEGIN/COMMIT: the claim, and the
+    outcome, which also gives the source its title if it has none; a title the source already
+    has is kept. Passages are indexed by a task of their own."""
     source = SourceFactory(url=localweb_allowed.url("/news/plain-capture"), title="")
     snapshot = services.snapshot_request(source=source, enqueue=False)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     assert snapshot.state == "archived" and snapshot.text
     assert Source.objects.get(pk=source.pk).title == snapshot.title != ""
 
     Source.objects.filter(pk=source.pk).update(title="Named by a reviewer")
     again = services.snapshot_request(source=source, force=True, enqueue=False)
-    with django_assert_num_queries(2):  # no title statement: the source has one
+    with django_assert_num_queries(2):
         again = services.snapshot_archive(snapshot_id=again.pk)
     assert again.state == "archived" and again.title == snapshot.title
     assert Source.objects.get(pk=source.pk).title == "Named by a reviewer"

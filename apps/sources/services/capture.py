@@ -118,12 +118,15 @@ def _citations_waiting(snapshot_id) -> Q:
     return Q(snapshot__isnull=True) | Q(snapshot_id=snapshot_id)
 
 
-def _snapshot_outcome(snapshot: Snapshot, fields: dict) -> bool | None:
-    """Record an outcome if the row is still this claim; the lease ends with it. None when the
-    outcome was discarded (the sweep took the row back: logged), else whether citations wait for
-    this capture."""
+def _snapshot_outcome(snapshot: Snapshot, fields: dict, source_title: str = "") -> bool | None:
+    """Record an outcome if the row is still this claim; the lease ends with it, and the source
+    gets `source_title` if it has no title yet. None when the outcome was discarded (the sweep
+    took the row back: logged), else whether citations wait for this capture."""
     waiting = capture_sql.snapshot_outcome(
-        snapshot_id=snapshot.pk, claimed_at=snapshot.started_at, fields=fields
+        snapshot_id=snapshot.pk,
+        claimed_at=snapshot.started_at,
+        fields=fields,
+        source_title=source_title,
     )
     if waiting is None:
         logger.warning(
@@ -184,11 +187,11 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
         # Without citations waiting (re-archiving, the benchmark) the outcome runs on its own:
         # BEGIN and COMMIT would cost as much as it does.
         with transaction.atomic() if citations_waiting else nullcontext():
-            waiting = _snapshot_outcome(snapshot, fields)
+            # The claim loaded the source's title: a titled source costs no title statement.
+            title = extracted.title if extracted is not None and not snapshot.source.title else ""
+            waiting = _snapshot_outcome(snapshot, fields, source_title=title)
             done = waiting is not None
             if done and extracted is not None:
-                if extracted.title and not snapshot.source.title:
-                    _source_title_set(snapshot.source_id, extracted.title)
                 # Every stored text is cut into passages for evidence search, by a task of its
                 # own: splitting a page costs more CPU than fetching it.
                 passages_on_commit(snapshot.pk)
