@@ -6,7 +6,7 @@ to be redelivered; the services' conditional claims make redelivery harmless.
 
 from celery import shared_task
 from celery.signals import task_prerun
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 
 from apps.sources import passages, services
 
@@ -20,9 +20,16 @@ def _database_connections_by_django_rules(sender=None, **kwargs) -> None:
     Django does between requests. With CONN_MAX_AGE=0 every task still gets a new connection."""
     if sender is not None and not getattr(sender.request, "is_eager", False):
         close_old_connections()
+        if getattr(sender, "first_statement_checks_connection", False):
+            # CONN_HEALTH_CHECKS would send a `SELECT 1` before the task's first statement: a
+            # round trip per capture. The fetch task's first statement is its claim, and a dead
+            # connection fails it before anything is claimed: the task retries, and the next
+            # task's close_old_connections drops the errored connection.
+            for connection in connections.all(initialized_only=True):
+                connection.health_check_done = True
 
 
-@shared_task(bind=True, max_retries=None, **TASK_OPTIONS)
+@shared_task(bind=True, max_retries=None, first_statement_checks_connection=True, **TASK_OPTIONS)
 def snapshot_fetch(self, snapshot_id: int) -> None:
     """Fetch and archive one snapshot (queue "fetch"); small pages have their text extracted
     here too, bigger ones are handed to `snapshot_extract_text`."""

@@ -242,13 +242,15 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
     assert (citation.snapshot_id, citation.excerpt_found) == (snapshot.pk, True)
 
 
+@pytest.mark.parametrize("page", ["/html/plain-capture", "/news/plain-capture"])
 def test_capture_without_waiting_citations_skips_the_transaction(
-    localweb_allowed, django_assert_num_queries
+    page, localweb_allowed, django_assert_num_queries
 ):
     """A re-archive (no citation waits for it) runs without BEGIN/COMMIT: the claim, and the
     outcome, which also gives the source its title if it has none; a title the source already
-    has is kept. Passages are indexed by a task of their own."""
-    source = SourceFactory(url=localweb_allowed.url("/news/plain-capture"), title="")
+    has is kept. Passages are indexed by a task of their own. Two statements for a 1 kB page and
+    for a news page many times its size: nothing in a capture is per element of the page."""
+    source = SourceFactory(url=localweb_allowed.url(page), title="")
     snapshot = services.snapshot_request(source=source, enqueue=False)
     with django_assert_num_queries(2):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
