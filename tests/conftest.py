@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -101,39 +102,46 @@ def worker_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, tmp_path_factory):
-    """A real Celery worker subprocess (factcheck.worker, the lean entry point the compose
-    fetcher uses; threads pool, every queue) for the whole session."""
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
+@contextmanager
+def worker_process(*, queues: str, concurrency: int, node: str, log: Path, env: dict):
+    """A real Celery worker subprocess (factcheck.worker, the lean entry point compose runs;
+    threads pool) on these queues, once it answers a ping; stopped (then killed) on exit."""
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
                 sys.executable, "-m", "factcheck.worker",
-                "-Q", "default,fetch,index", "-P", "threads", "-c", "8",
+                "-Q", queues, "-P", "threads", "-c", str(concurrency),
                 "--without-heartbeat", "--without-gossip", "--without-mingle",
-                "-n", f"test-{os.getpid()}@%h", "--loglevel=INFO",
+                "-n", node, "--loglevel=INFO",
             ],
-            cwd=ROOT,
-            env=worker_env(),
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while not celery_app.control.ping(destination=[node], timeout=0.5):
         if proc.poll() is not None:
-            pytest.fail(f"celery worker exited early:\n{log.read_text()}")
-        if celery_app.control.ping(timeout=0.5):
-            break
-    else:
-        proc.kill()
-        pytest.fail(f"celery worker did not answer a ping:\n{log.read_text()}")
-    yield proc
-    proc.terminate()
+            pytest.fail(f"celery worker {node} exited early:\n{log.read_text()}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"celery worker {node} did not answer a ping:\n{log.read_text()}")
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A worker on every queue but render, for the whole session."""
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    node = f"test-{os.getpid()}@test"
+    with worker_process(
+        queues="default,fetch,index", concurrency=8, node=node, log=log, env=worker_env()
+    ) as proc:
+        yield proc
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1):

@@ -3,16 +3,12 @@ docker-compose's renderer runs) picks up the render a capture queued on commit, 
 page that hangs its browser."""
 
 import os
-import subprocess
-import sys
-import time
 
 import pytest
 
 from apps.sources import services
 from apps.sources.models import RenderState, Snapshot
-from factcheck.celery import app as celery_app
-from tests.conftest import ROOT, wait_for, worker_env
+from tests.conftest import wait_for, worker_env, worker_process
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,31 +20,20 @@ pytestmark = [
 
 @pytest.fixture
 def render_worker(tmp_path):
-    node = f"render-{os.getpid()}@test"
     env = {
         **worker_env(),
         "RENDER_ENABLED": "true",
         "RENDER_TIMEOUT": "8",
         "RENDER_CONCURRENCY": "1",
     }
-    log = tmp_path / "render-worker.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "factcheck.worker", "-Q", "render", "-P", "threads", "-c", "1",
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", node],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not celery_app.control.ping(destination=[node], timeout=0.5):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"render worker did not start:\n{log.read_text()}")
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with worker_process(
+        queues="render",
+        concurrency=1,
+        node=f"render-{os.getpid()}@test",
+        log=tmp_path / "render-worker.log",
+        env=env,
+    ) as proc:
+        yield proc
 
 
 def final_render(snapshot_id: int) -> Snapshot:
