@@ -14,8 +14,9 @@ scripts; 10% of them answer after 1 s; `--pages tiny` uses the 1 kB test page in
    "fetch") and an extraction worker (prefork, 2 processes, queue "default"), running the app's
    `snapshot_fetch` task (which extracts small pages itself and hands bigger ones to
    `snapshot_extract_text`), and a passage indexer (prefork, 1 process, queue "index", started
-   under `nice -n 19`) running `snapshot_index_passages` for every stored text. Before the
-   clock starts the workers answer a ping and run one
+   under `nice -n 19`) running `passages_index_due`, which the fetch workers nudge (at most
+   once per PASSAGES_INDEX_DELAY per process) to index the captures they marked as due. Before
+   the clock starts the workers answer a ping and run one
    slow page per fetch thread (threads started, database connections open, trafilatura loaded,
    as in long-running workers; the plain script has its modules loaded too). Timed from the
    first enqueue until every snapshot is archived and its text extracted: capture throughput.

@@ -6,8 +6,10 @@ the sweep (`snapshots_requeue_stuck`) sends it when the broker is back.
 """
 
 import logging
+import time
 
 import redis
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -44,10 +46,33 @@ def extract_on_commit(snapshot_id: int) -> None:
     transaction.on_commit(lambda: _send(tasks.snapshot_extract_text, snapshot_id))
 
 
-def passages_on_commit(snapshot_id: int) -> None:
-    """Hand a capture's passage indexing to the CPU queue; if the broker is down the capture is
-    kept and `snapshot_passages_index` can be run again at any time."""
-    transaction.on_commit(lambda: _send(tasks.snapshot_index_passages, snapshot_id))
+# When this process last sent the indexer a nudge (time.monotonic()).
+_passages_nudged_at = float("-inf")
+
+
+def passages_nudge() -> None:
+    """Ask the indexer to index the captures marked `passages_due`, at most once per
+    PASSAGES_INDEX_DELAY per process. The task waits that long before it starts, so a capture
+    this skips (committed within the delay after the last nudge from here) is committed before
+    the nudged task runs, and is indexed by it: a message per second, not one per page. Where
+    tasks run eagerly there is no wait, so every call sends one. A broker that is down is
+    logged; the sweep nudges again while captures are due."""
+    global _passages_nudged_at
+    delay = settings.PASSAGES_INDEX_DELAY
+    eager = tasks.passages_index_due.app.conf.task_always_eager
+    now = time.monotonic()
+    if not eager and now - _passages_nudged_at < delay:
+        return
+    _passages_nudged_at = now
+    try:
+        tasks.passages_index_due.apply_async(countdown=delay)
+    except BROKER_ERRORS as exc:
+        _passages_nudged_at = float("-inf")
+        logger.warning("broker unavailable (%s): passages stay due; the sweep sends them", exc)
+
+
+def passages_nudge_on_commit() -> None:
+    transaction.on_commit(passages_nudge)
 
 
 def render_on_commit(snapshot_id: int) -> None:

@@ -111,6 +111,11 @@ class Snapshot(models.Model):
     title = models.CharField(max_length=500, blank=True)
     warc = models.FileField(upload_to="archives/", max_length=300, blank=True)
     text = models.TextField(blank=True, help_text="Main text extracted from the payload.")
+    passages_due = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Its stored text waits for the passage indexer (apps.sources.passages).",
+    )
     tls_subject = models.CharField(
         max_length=500,
         blank=True,
@@ -197,6 +202,10 @@ class Snapshot(models.Model):
                 name="snapshot_render_only_archived",
             ),
             models.CheckConstraint(
+                condition=models.Q(passages_due=False) | models.Q(state="archived"),
+                name="snapshot_passages_due_only_archived",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(render_state__in=["partial", "failed"])
                 | ~models.Q(render_reason=""),
                 name="snapshot_render_gap_has_reason",
@@ -209,6 +218,9 @@ class Snapshot(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "queued_at"], name="snapshot_state_queued"),
+            models.Index(
+                fields=["id"], condition=models.Q(passages_due=True), name="snapshot_passages_due"
+            ),
             models.Index(
                 fields=["render_state"],
                 condition=models.Q(render_state__in=["pending", "running"]),

@@ -10,17 +10,24 @@ this module is the only writer of both tables and keeps them in step.
 A source has the passages of one capture at a time, its latest with text: indexing a capture
 replaces the source's passages in one transaction, so a search never sees half of a re-archived
 page or two copies of it.
+
+A fetch worker that stores a capture's text marks the snapshot `passages_due` in the same
+statement and nudges the indexer (at most once a second per process); `passages_index_due` then
+indexes every due capture in batches. No message per page, and a broker that was down only delays
+the indexing: the sweep nudges the indexer while captures are due.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import F
+from django.db.models.functions import Length
 
 from apps.sources.models import Passage, Snapshot, Source
 from factcheck.sentences import BlockKind, blocks
@@ -149,39 +156,128 @@ def passage_spans(text: str) -> list[PassageSpan]:
     return [PassageSpan(position, lo, hi) for position, (lo, hi) in enumerate(found)]
 
 
-def passages_index(*, snapshot_id: int, source_id: int, text: str) -> int:
-    """Replace the source's passages with those of this capture's text; returns how many.
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """A capture's stored text, to be indexed as its source's passages."""
 
-    Called wherever a capture's text is stored (inline after the fetch, or by the extraction
-    task). A capture older than one already indexed for the source is left out, so an extraction
-    that finishes late cannot put an old page back. Three statements in a transaction whatever
-    the text's size: lock the source (indexers of one source take turns) while checking for a
-    newer indexed capture, delete, insert."""
-    spans = passage_spans(text) if text else []
-    with transaction.atomic():
-        this_capture = Snapshot.objects.filter(pk=snapshot_id).values("fetched_at")
-        newer = Passage.objects.filter(
-            source_id=OuterRef("pk"), snapshot__fetched_at__gt=Subquery(this_capture)
+    snapshot_id: int
+    source_id: int
+    fetched_at: datetime | None
+    text: str
+
+
+def passages_index(
+    *, snapshot_id: int, source_id: int, text: str, fetched_at: datetime | None = None
+) -> int:
+    """Replace the source's passages with those of this capture's text; returns how many (0 when
+    a newer capture of the source is indexed already: an extraction that finishes late cannot
+    put an old page back). For a text stored synchronously (a big page's extraction task,
+    `archive_url`, `reindex_passages`); the fetch workers' captures wait for
+    `passages_index_due`. `fetched_at` is read from the snapshot when not given."""
+    if fetched_at is None:
+        row = Snapshot.objects.filter(pk=snapshot_id).values_list("fetched_at", flat=True)
+        fetched_at = row.first()
+    return _index([Capture(snapshot_id, source_id, fetched_at, text)]).get(snapshot_id, 0)
+
+
+# How many due captures one transaction indexes, and how much of their text it holds at once.
+DUE_BATCH = 200
+DUE_BATCH_CHARS = 4_000_000
+
+
+def passages_index_due() -> int:
+    """Index every capture whose text waits (`passages_due`), a batch per transaction, until
+    none is left; returns how many captures were indexed. Whatever stores a capture's text marks
+    it due in the same statement and nudges this (`enqueue.passages_nudge`): one task for many
+    captures, so indexing costs the fetch workers no message per page, and a batch costs the
+    same few statements as a single capture. Batches are claimed with SKIP LOCKED, so indexers
+    working at once share the backlog; a batch that fails leaves its captures due."""
+    indexed = 0
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                Snapshot.objects.select_for_update(skip_locked=True)
+                .filter(passages_due=True)
+                .order_by("pk")
+                .values_list("pk", Length("text"))[:DUE_BATCH]
+            )
+            batch, chars = [], 0
+            for pk, length in claimed:
+                if batch and chars + length > DUE_BATCH_CHARS:
+                    break  # the rest stay due, for the next batch
+                batch.append(pk)
+                chars += length
+            if batch:
+                rows = Snapshot.objects.filter(pk__in=batch).values_list(
+                    "pk", "source_id", "fetched_at", "text"
+                )
+                _index([Capture(*row) for row in rows], savepoint=False)
+                Snapshot.objects.filter(pk__in=batch).update(passages_due=False)
+        indexed += len(batch)
+        if len(batch) == len(claimed) < DUE_BATCH:
+            # All that was due when this batch was claimed: a capture stored since then sent
+            # a nudge of its own, or is waiting for one already sent, due after its commit.
+            return indexed
+
+
+def _index(captures: list[Capture], *, savepoint: bool = True) -> dict[int, int]:
+    """Replace the passages of the captures' sources, in one transaction and a fixed number of
+    statements whatever the number of captures and passages: lock the sources (in id order, so
+    indexers take turns on a source and never deadlock), read when their indexed passages were
+    captured, delete, insert. Of several captures of one source the newest wins; a capture older
+    than the source's indexed passages is left out. Returns the passages per capture indexed.
+    Without `savepoint`, a failure fails the caller's whole transaction (a batch of the
+    indexer's, which then stays due) instead of costing two round trips more."""
+    newest: dict[int, Capture] = {}
+    for capture in captures:
+        known = newest.get(capture.source_id)
+        if known is None or _later(capture.fetched_at, known.fetched_at):
+            newest[capture.source_id] = capture
+    with transaction.atomic(savepoint=savepoint):
+        locked = list(
+            Source.objects.select_for_update()
+            .filter(pk__in=sorted(newest))
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        stale = (
-            Source.objects.select_for_update(of=("self",))
-            .filter(pk=source_id)
-            .values_list(Exists(newer), flat=True)
-            .first()
+        # When each source's indexed passages were captured: its first passage's capture. (Two
+        # plain statements: a subquery per source in the locking one was planned as a scan of
+        # all passages once the index had churned.)
+        indexed_at = dict(
+            Passage.objects.filter(source_id__in=locked, position=0).values_list(
+                "source_id", "snapshot__fetched_at"
+            )
         )
-        if stale:
-            return 0
-        _passages_delete(source_id)
-        if spans:
-            _passages_insert(snapshot_id, source_id, spans, text)
-    return len(spans)
+        fresh = [
+            newest[source_id]
+            for source_id in locked
+            if not _later(indexed_at.get(source_id), newest[source_id].fetched_at)
+        ]
+        if not fresh:
+            return {}
+        spans = {capture.snapshot_id: passage_spans(capture.text) for capture in fresh}
+        _passages_delete([capture.source_id for capture in fresh])
+        _passages_insert([(capture, spans[capture.snapshot_id]) for capture in fresh])
+    return {snapshot_id: len(found) for snapshot_id, found in spans.items()}
 
 
-def _passages_insert(snapshot_id: int, source_id: int, spans: list[PassageSpan], text: str):
+def _later(this: datetime | None, than: datetime | None) -> bool:
+    return this is not None and than is not None and this > than
+
+
+def _passages_insert(captures: list[tuple[Capture, list[PassageSpan]]]) -> None:
     """Insert the passages in one statement whatever their number, without model instances:
     on PostgreSQL from arrays (the stored tsvector is computed by the database as the rows go
     in), on SQLite as one executemany, then the FTS5 rows copied from the new rows by one
     INSERT ... SELECT (the text never comes back to Python)."""
+    rows = [
+        (capture.snapshot_id, capture.source_id, span.position, span.start, span.end)
+        for capture, spans in captures
+        for span in spans
+    ]
+    if not rows:
+        return
+    bodies = [capture.text[span.start : span.end] for capture, spans in captures for span in spans]
     table = Passage._meta.db_table
     columns = 'snapshot_id, source_id, position, start, "end", text'
     with connection.cursor() as cursor:
@@ -190,53 +286,40 @@ def _passages_insert(snapshot_id: int, source_id: int, spans: list[PassageSpan],
             # (substr on the page's text) walks the UTF-8 text from its start for every passage,
             # quadratic in the page's length (22 s for a 1 MB text).
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT %s, %s, p.position, p.start, p.stop, "
-                "p.body FROM unnest(%s::integer[], %s::integer[], %s::integer[], %s::text[]) "
-                "AS p(position, start, stop, body)",
-                [
-                    snapshot_id,
-                    source_id,
-                    [span.position for span in spans],
-                    [span.start for span in spans],
-                    [span.end for span in spans],
-                    [text[span.start : span.end] for span in spans],
-                ],
+                f"INSERT INTO {table} ({columns}) SELECT p.snapshot_id, p.source_id, p.position, "
+                "p.start, p.stop, p.body FROM unnest(%s::integer[], %s::integer[], "
+                "%s::integer[], %s::integer[], %s::integer[], %s::text[]) "
+                "AS p(snapshot_id, source_id, position, start, stop, body)",
+                [*map(list, zip(*rows, strict=True)), bodies],
             )
             return
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    snapshot_id,
-                    source_id,
-                    span.position,
-                    span.start,
-                    span.end,
-                    text[span.start : span.end],
-                )
-                for span in spans
-            ],
+            [(*row, body) for row, body in zip(rows, bodies, strict=True)],
         )
+        snapshot_ids = [capture.snapshot_id for capture, _ in captures]
         cursor.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, text) SELECT id, text FROM {table} "
-            "WHERE snapshot_id = %s",
-            [snapshot_id],
+            f"WHERE snapshot_id IN ({', '.join(['%s'] * len(snapshot_ids))})",
+            snapshot_ids,
         )
 
 
-def _passages_delete(source_id: int) -> None:
-    """Delete the source's passages (and, on SQLite, first their FTS rows), one statement each
+def _passages_delete(source_ids: list[int]) -> None:
+    """Delete the sources' passages (and, on SQLite, first their FTS rows), one statement each
     whatever their number."""
     if connection.vendor != "sqlite":
-        Passage.objects.filter(source_id=source_id)._raw_delete(connection.alias)
+        Passage.objects.filter(source_id__in=source_ids)._raw_delete(connection.alias)
         return
     table = Passage._meta.db_table
+    marks = ", ".join(["%s"] * len(source_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {table} WHERE source_id = %s)",
-            [source_id],
+            f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
+            f"(SELECT id FROM {table} WHERE source_id IN ({marks}))",
+            source_ids,
         )
-        cursor.execute(f"DELETE FROM {table} WHERE source_id = %s", [source_id])
+        cursor.execute(f"DELETE FROM {table} WHERE source_id IN ({marks})", source_ids)
 
 
 def query_words(terms: list[str]) -> list[str]:
@@ -353,13 +436,21 @@ def _search_sqlite(words, source_ids, limit):
 
 
 def snapshot_passages_index(*, snapshot_id: int) -> int:
-    """Index an archived capture's stored text (the task the fetch hands this to, off its hot
-    path: splitting a page costs more CPU than fetching it). Safe to run twice."""
-    row = (
-        Snapshot.objects.filter(pk=snapshot_id, state=Snapshot.State.ARCHIVED)
-        .values("source_id", "text")
-        .first()
-    )
-    if row is None:
-        return 0
-    return passages_index(snapshot_id=snapshot_id, source_id=row["source_id"], text=row["text"])
+    """Index an archived capture's stored text now (`reindex_passages`, `archive_url`), and take
+    it off the indexer's list if it was due. Safe to run twice."""
+    with transaction.atomic():
+        row = (
+            Snapshot.objects.select_for_update()
+            .filter(pk=snapshot_id, state=Snapshot.State.ARCHIVED)
+            .values_list("source_id", "fetched_at", "text", "passages_due")
+            .first()
+        )
+        if row is None:
+            return 0
+        source_id, fetched_at, text, due = row
+        count = passages_index(
+            snapshot_id=snapshot_id, source_id=source_id, text=text, fetched_at=fetched_at
+        )
+        if due:
+            Snapshot.objects.filter(pk=snapshot_id).update(passages_due=False)
+    return count

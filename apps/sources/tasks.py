@@ -51,10 +51,11 @@ def snapshot_extract_text(snapshot_id: int) -> None:
 
 
 @shared_task(**TASK_OPTIONS)
-def snapshot_index_passages(snapshot_id: int) -> None:
-    """Cut an archived capture's text into passages for evidence search (CPU work, default
-    queue)."""
-    passages.snapshot_passages_index(snapshot_id=snapshot_id)
+def passages_index_due() -> int:
+    """Cut the captures whose text waits into passages for evidence search (queue "index"):
+    nudged by whatever stores a capture's text, at most once a second per process, and by the
+    sweep."""
+    return passages.passages_index_due()
 
 
 @shared_task(**TASK_OPTIONS)

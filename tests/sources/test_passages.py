@@ -10,6 +10,7 @@ from apps.sources.passages import (
     MAX_PASSAGE_CHARS,
     passage_spans,
     passages_index,
+    passages_index_due,
     passages_search,
 )
 from tests.factories import SnapshotFactory, SourceFactory
@@ -155,11 +156,16 @@ def test_index_statements_do_not_grow_with_the_text(django_assert_num_queries):
     source = SourceFactory()
     small = SnapshotFactory(source=source, text="One fact. " * 10)
     big = SnapshotFactory(source=source, text="One fact. " * 4500)
-    # savepoint, lock and check, delete, insert (one statement for any number of rows), release
-    with django_assert_num_queries(5):
-        passages_index(snapshot_id=small.pk, source_id=source.pk, text=small.text)
-    with django_assert_num_queries(5):
-        passages_index(snapshot_id=big.pk, source_id=source.pk, text=big.text)
+    # savepoint, lock, when the indexed passages were captured, delete, insert (one statement for
+    # any number of rows), release
+    with django_assert_num_queries(6):
+        passages_index(
+            snapshot_id=small.pk, source_id=source.pk, text=small.text, fetched_at=small.fetched_at
+        )
+    with django_assert_num_queries(6):
+        passages_index(
+            snapshot_id=big.pk, source_id=source.pk, text=big.text, fetched_at=big.fetched_at
+        )
     assert Passage.objects.filter(snapshot=big).count() == 2250
     assert connection.vendor == "postgresql"
     assert Snapshot.objects.count() == 2
@@ -233,3 +239,128 @@ def test_reindex_command_recuts_each_sources_latest_capture():
     # The latest capture of a page that lost its text leaves it without passages, as live.
     assert not Passage.objects.filter(source__in=[emptied]).exists()
     assert not Passage.objects.filter(snapshot__in=[old, empty]).exists()
+
+
+def due(source, text, **fields):
+    """An archived capture whose text waits for the indexer, as a fetch worker leaves it."""
+    return SnapshotFactory(source=source, text=text, passages_due=True, **fields)
+
+
+@pytest.mark.parametrize("captures", [2, 6])
+def test_due_captures_are_indexed_in_a_few_statements_whatever_their_number(
+    captures, django_assert_num_queries
+):
+    sources = [SourceFactory() for _ in range(captures)]
+    snapshots = [due(s, f"Rents in city {i} rose. Wages fell. Bus fares held.") for i, s in
+                 enumerate(sources)]  # fmt: skip
+    # in the batch's transaction (a savepoint here): the claim, the texts, lock the sources, when
+    # their indexed passages were captured, delete, insert, clear the marks
+    with django_assert_num_queries(9):
+        assert passages_index_due() == captures
+    assert not Snapshot.objects.filter(passages_due=True).exists()
+    for i, snapshot in enumerate(snapshots):
+        texts = list(Passage.objects.filter(snapshot=snapshot).values_list("text", flat=True))
+        assert texts == [f"Rents in city {i} rose. Wages fell. Bus fares held."]
+    with django_assert_num_queries(3):
+        assert passages_index_due() == 0
+
+
+def test_due_captures_of_one_source_leave_only_the_newest_indexed():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    source = SourceFactory()
+    now = timezone.now()
+    indexed = SnapshotFactory(source=source, text="Indexed page. It says this.", fetched_at=now)
+    passages_index(snapshot_id=indexed.pk, source_id=source.pk, text=indexed.text)
+    older = due(source, "An older page. Late to the index.", fetched_at=now - timedelta(days=1))
+    assert passages_index_due() == 1
+    assert set(Passage.objects.values_list("snapshot_id", flat=True)) == {indexed.pk}
+    newer = due(source, "Newer page. It says that.", fetched_at=now + timedelta(hours=1))
+    newest = due(source, "Newest page. It says more.", fetched_at=now + timedelta(hours=2))
+    assert passages_index_due() == 2
+    assert set(Passage.objects.values_list("snapshot_id", flat=True)) == {newest.pk}
+    assert not Snapshot.objects.filter(pk__in=[older.pk, newer.pk], passages_due=True).exists()
+
+
+def test_a_capture_through_the_fetch_task_is_indexed_from_its_mark(localweb_allowed):
+    from apps.sources import tasks
+
+    url = localweb_allowed.page("/passages/marked", page())
+    source = SourceFactory(url=url)
+    snapshot = services.snapshot_request(source=source, enqueue=False)
+    tasks.snapshot_fetch.run(snapshot.pk)
+    snapshot.refresh_from_db()
+    assert (snapshot.state, snapshot.passages_due) == ("archived", True)
+    assert not Passage.objects.filter(snapshot=snapshot).exists()
+    assert passages_index_due() == 1
+    passages = Passage.objects.filter(snapshot=snapshot)
+    assert any("unemployment fell to 4.2 percent" in p.text for p in passages)
+    assert Snapshot.objects.get(pk=snapshot.pk).passages_due is False
+
+
+def test_only_an_archived_capture_can_wait_for_the_indexer():
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        SnapshotFactory(state="failed", reason="HTTP 404", text="", passages_due=True)
+
+
+@pytest.fixture
+def index_nudges(monkeypatch):
+    """The nudges this process publishes to the indexer (their ETA), on the real broker."""
+    from celery.signals import before_task_publish
+
+    from apps.sources import enqueue
+
+    sent = []
+
+    def count(sender=None, headers=None, **kwargs):
+        if sender == "apps.sources.tasks.passages_index_due":
+            sent.append(headers["eta"])
+
+    monkeypatch.setattr(enqueue, "_passages_nudged_at", float("-inf"))
+    before_task_publish.connect(count, weak=False)
+    yield sent
+    before_task_publish.disconnect(count)
+
+
+def test_the_indexer_is_nudged_once_per_delay_and_waits_that_long(index_nudges, settings):
+    import time
+
+    from apps.sources import enqueue
+
+    settings.PASSAGES_INDEX_DELAY = 30
+    for _ in range(5):
+        enqueue.passages_nudge()
+    # One message, due after the delay: the captures it skipped are committed by then.
+    assert len(index_nudges) == 1 and index_nudges[0] is not None
+    enqueue._passages_nudged_at = time.monotonic() - 31  # the delay has passed
+    enqueue.passages_nudge()
+    assert len(index_nudges) == 2
+
+
+def test_the_sweep_nudges_the_indexer_while_captures_wait(
+    index_nudges, django_capture_on_commit_callbacks
+):
+    SnapshotFactory(text="Indexed already.")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.snapshots_requeue_stuck() == 0
+    assert index_nudges == []
+    due(SourceFactory(), "A capture the broker never heard of.")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.snapshots_requeue_stuck() == 1
+    assert len(index_nudges) == 1
+
+
+@pytest.mark.parametrize("limit", [{"DUE_BATCH": 2}, {"DUE_BATCH_CHARS": 10}])
+def test_a_backlog_larger_than_a_batch_is_indexed_batch_after_batch(limit, monkeypatch):
+    from apps.sources import passages
+
+    for name, value in limit.items():
+        monkeypatch.setattr(passages, name, value)
+    snapshots = [due(SourceFactory(), f"Page {i} has a fact. And another.") for i in range(5)]
+    assert passages_index_due() == 5
+    assert not Snapshot.objects.filter(passages_due=True).exists()
+    assert Passage.objects.filter(snapshot__in=snapshots).count() == 5

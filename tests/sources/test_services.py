@@ -228,12 +228,16 @@ def test_small_page_text_is_extracted_by_the_fetch_itself(
     )
     snapshot = Snapshot.objects.get()
     # claim; savepoint, outcome with the source's title, citations + update + history, release
-    # (the passages are indexed by a task of their own, sent on commit)
+    # (the text is marked for the passage indexer by the outcome, which is nudged on commit)
     with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(7):
         snapshot = services.snapshot_archive(snapshot_id=snapshot.pk)
     # no extraction task: only the passage indexing is handed on
-    assert [c.__qualname__.split(".")[0] for c in callbacks] == ["passages_on_commit"]
-    assert (snapshot.state, snapshot.title) == ("archived", "Article inline")
+    assert [c.__qualname__ for c in callbacks] == ["passages_nudge"]
+    assert (snapshot.state, snapshot.title, snapshot.passages_due) == (
+        "archived",
+        "Article inline",
+        True,
+    )
     assert "unemployment fell to 4.2 percent in inline" in snapshot.text
     stored = Snapshot.objects.get(pk=snapshot.pk)
     assert (stored.title, stored.text) == (snapshot.title, snapshot.text)

@@ -25,7 +25,7 @@ from apps.sources import capture_sql, leases, selectors
 from apps.sources.enqueue import (
     extract_on_commit,
     fetch_on_commit,
-    passages_on_commit,
+    passages_nudge_on_commit,
     render_on_commit,
 )
 from apps.sources.extract import excerpt_match, split_content_type, text_extract
@@ -183,7 +183,8 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
     def finish(extracted=None, **fields) -> bool:
         """Record the outcome if the row is still ours (same claim), in memory too."""
         if extracted is not None:
-            fields.update(title=extracted.title, text=extracted.text)
+            # The indexer finds the text by this mark, set in the outcome's own statement.
+            fields.update(title=extracted.title, text=extracted.text, passages_due=True)
         # Without citations waiting (re-archiving, the benchmark) the outcome runs on its own:
         # BEGIN and COMMIT would cost as much as it does.
         with transaction.atomic() if citations_waiting else nullcontext():
@@ -192,9 +193,9 @@ def _capture(snapshot: Snapshot, citations_waiting: bool, *, resolver, extract_l
             waiting = _snapshot_outcome(snapshot, fields, source_title=title)
             done = waiting is not None
             if done and extracted is not None:
-                # Every stored text is cut into passages for evidence search, by a task of its
-                # own: splitting a page costs more CPU than fetching it.
-                passages_on_commit(snapshot.pk)
+                # Every stored text is cut into passages for evidence search, by the indexer
+                # (splitting a page costs more CPU than fetching it), nudged once in a while.
+                passages_nudge_on_commit()
                 if waiting:  # also a citation saved while the page was fetching
                     citations_check(
                         snapshot_id=snapshot.pk, source_id=snapshot.source_id, text=extracted.text
@@ -312,7 +313,12 @@ def snapshot_extract(*, snapshot_id: int) -> Snapshot | None:
         Snapshot.objects.filter(pk=snapshot_id).update(title=extracted.title, text=extracted.text)
         if extracted.title and not snapshot.source.title:
             _source_title_set(snapshot.source_id, extracted.title)
-        passages_index(snapshot_id=snapshot_id, source_id=snapshot.source_id, text=extracted.text)
+        passages_index(
+            snapshot_id=snapshot_id,
+            source_id=snapshot.source_id,
+            text=extracted.text,
+            fetched_at=snapshot.fetched_at,
+        )
         citations_check(snapshot_id=snapshot_id, source_id=snapshot.source_id, text=extracted.text)
     snapshot.refresh_from_db()
     return snapshot

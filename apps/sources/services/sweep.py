@@ -8,7 +8,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.sources.enqueue import fetch_on_commit, render_on_commit
+from apps.sources.enqueue import fetch_on_commit, passages_nudge_on_commit, render_on_commit
 from apps.sources.models import RenderState, Snapshot
 
 State = Snapshot.State
@@ -27,6 +27,8 @@ def snapshots_requeue_stuck() -> int:
       claimed a row sent after it (the queue is first in, first out), or no worker has claimed
       anything in that time. Rows merely waiting behind a backlog are left alone, and a row is
       sent again at most once per ARCHIVE_STUCK_AFTER.
+    - Renders left pending or running are sent again (`renders_requeue_stuck`), and the passage
+      indexer is nudged while captures wait for it.
     """
     now = timezone.now()
     stuck_after = settings.ARCHIVE_STUCK_AFTER
@@ -72,7 +74,16 @@ def snapshots_requeue_stuck() -> int:
             to_send.append(pk)
     for pk in to_send:
         fetch_on_commit(pk)
-    return len(to_send) + renders_requeue_stuck()
+    return len(to_send) + renders_requeue_stuck() + passages_nudge_if_due()
+
+
+def passages_nudge_if_due() -> int:
+    """Nudge the indexer while captures wait for it (a nudge lost with a broker that was down,
+    or a worker that died in the middle of a batch); returns 1 if it was nudged."""
+    if not Snapshot.objects.filter(passages_due=True).exists():
+        return 0
+    passages_nudge_on_commit()
+    return 1
 
 
 RESENT = "re-sent: its message was lost or no render worker is running"
