@@ -28,6 +28,10 @@ Fixed routes:
   /gzip-bomb              100 MB of zeros gzip-compressed to ~100 kB
   /changing               a page whose text changes on every request
   /hold/<seconds>/<slug>  a small article page after a pause of <seconds> (a slow site)
+  /cookie/set/<value>     sets the cookie seen=<value> on a small page
+  /cookie/echo            a small page that shows the Cookie header it was sent
+  /cookie/gate/<value>    sets the cookie gate=<value> and redirects to /cookie/echo (a
+                          consent wall)
   /hold-first/<s>/<slug>  the same, but only the first request for the slug pauses
 
 Counters the server keeps (server-side, so tests count bytes and connections, not seconds):
@@ -255,6 +259,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _cookie(self, action, value):
+        sent = self.headers.get("Cookie", "")
+        if action == "set":
+            return self._send(200, article_html("cookie"), headers={"Set-Cookie": f"seen={value}"})
+        if action == "gate":
+            headers = {"Set-Cookie": f"gate={value}; Path=/", "Location": "/cookie/echo"}
+            return self._send(302, b"", headers=headers)
+        return self._send(200, article_html(f"cookies [{sent}]"))
+
     def _redirect(self, location, status=302):
         self._send(status, b"", headers={"Location": location})
 
@@ -323,6 +336,8 @@ class _Handler(BaseHTTPRequestHandler):
             if head == "hold":
                 time.sleep(float(segments[1]))
                 return self._send(200, article_html(segments[2] if len(segments) > 2 else "x"))
+            if head == "cookie":
+                return self._cookie(segments[1], segments[2] if len(segments) > 2 else "")
             if head == "changing":
                 return self._send(200, article_html(f"version {count}", "Changing page"))
             return self._send(404, b"not found", "text/plain")

@@ -428,6 +428,10 @@ def _fetch(
     deadline = time.monotonic() + total
     session.backend.deadline = deadline
     client = session.client
+    # The client is kept for its connections, not its cookies: a capture shows the page as a
+    # first-time reader sees it, whatever this thread fetched before (cookies set on the way,
+    # by a consent wall's redirect say, still go back within this fetch).
+    client.cookies.clear()
     timeout = httpx.Timeout(
         connect=settings.ARCHIVE_CONNECT_TIMEOUT,
         read=settings.ARCHIVE_READ_TIMEOUT,

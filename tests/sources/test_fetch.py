@@ -135,6 +135,22 @@ def test_fetches_from_one_site_share_a_kept_alive_connection(web):
     assert web.connections == before
 
 
+def test_each_fetch_starts_without_the_cookies_of_earlier_fetches(web):
+    """A thread keeps its client between captures for its connections, not its cookies: a
+    capture shows the page as a first-time reader sees it, whatever was fetched before. Within
+    one fetch, a cookie set on the way (a consent wall's redirect) is sent back."""
+    for _ in range(2):  # the second fetch reuses the thread's kept client
+        with fetch_url(web.url("/cookie/set/tracker"), keep_head=100_000) as result:
+            assert b"Article cookie" in result.head
+    with fetch_url(web.url("/cookie/echo"), keep_head=100_000) as result:
+        assert result.head == article_html("cookies []")
+    with fetch_url(web.url("/cookie/gate/ok"), keep_head=100_000) as result:
+        assert result.head == article_html("cookies [gate=ok]")
+        assert result.final_url == web.url("/cookie/echo")
+    with fetch_url(web.url("/cookie/echo"), keep_head=100_000) as result:
+        assert result.head == article_html("cookies []")
+
+
 def test_a_forked_child_starts_without_the_parents_connections(web):
     fetch_url(web.url("/html/before-fork")).discard()
     assert fetch._sessions.current is not None
