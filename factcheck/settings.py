@@ -209,13 +209,14 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # own ("index"), so a deployment can give it a worker of its own (fewer processes, `nice`) and it
 # never holds up extraction; the CPU worker consumes it too by default.
 # A fetch worker that stores a text nudges the indexer at most once per this many seconds (the
-# indexer waits as long before it starts, then indexes every capture that is due).
+# indexer waits twice as long before it starts, then indexes every capture that is due).
 PASSAGES_INDEX_DELAY = env_float("PASSAGES_INDEX_DELAY", 1.0, minimum=0.05)
 CELERY_TASK_ROUTES = {
     "apps.sources.tasks.snapshot_fetch": {"queue": "fetch"},
     "apps.sources.tasks.source_check_health": {"queue": "fetch"},
     "apps.sources.tasks.snapshot_render": {"queue": "render"},
     "apps.sources.tasks.passages_index_due": {"queue": "index"},
+    "apps.sources.tasks.snapshot_index_passages": {"queue": "index"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery's Django fixup closes the thread's database connection before and after every task

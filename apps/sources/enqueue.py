@@ -52,11 +52,12 @@ _passages_nudged_at = float("-inf")
 
 def passages_nudge() -> None:
     """Ask the indexer to index the captures marked `passages_due`, at most once per
-    PASSAGES_INDEX_DELAY per process. The task waits that long before it starts, so a capture
-    this skips (committed within the delay after the last nudge from here) is committed before
-    the nudged task runs, and is indexed by it: a message per second, not one per page. Where
-    tasks run eagerly there is no wait, so every call sends one. A broker that is down is
-    logged; the sweep nudges again while captures are due."""
+    PASSAGES_INDEX_DELAY per process: a message per delay, not one per page. The task waits
+    twice that long before it starts, so a capture this skips (committed within the delay after
+    the last nudge from here) is committed before the nudged task runs, and is indexed by it,
+    even if the worker's clock is up to a delay ahead of this one. Where tasks run eagerly there
+    is no wait, so every call sends. A broker that is down is logged; the sweep nudges again
+    while captures are due."""
     global _passages_nudged_at
     delay = settings.PASSAGES_INDEX_DELAY
     eager = tasks.passages_index_due.app.conf.task_always_eager
@@ -65,9 +66,8 @@ def passages_nudge() -> None:
         return
     _passages_nudged_at = now
     try:
-        tasks.passages_index_due.apply_async(countdown=delay)
+        tasks.passages_index_due.apply_async(countdown=2 * delay)
     except BROKER_ERRORS as exc:
-        _passages_nudged_at = float("-inf")
         logger.warning("broker unavailable (%s): passages stay due; the sweep sends them", exc)
 
 

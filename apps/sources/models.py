@@ -48,6 +48,13 @@ class Source(models.Model):
     health_reason = models.CharField(
         max_length=500, blank=True, editable=False, help_text="Why the last health check said so."
     )
+    passages_fetched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the capture whose text is indexed as this source's passages was fetched "
+        "(also when that text gave no passages): an older capture never replaces it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,9 +12,11 @@ replaces the source's passages in one transaction, so a search never sees half o
 page or two copies of it.
 
 A fetch worker that stores a capture's text marks the snapshot `passages_due` in the same
-statement and nudges the indexer (at most once a second per process); `passages_index_due` then
-indexes every due capture in batches. No message per page, and a broker that was down only delays
-the indexing: the sweep nudges the indexer while captures are due.
+statement and nudges the indexer (at most once per PASSAGES_INDEX_DELAY per process);
+`passages_index_due` then indexes every due capture in batches. No message per page, and a broker
+that was down only delays the indexing: the sweep nudges the indexer while captures are due. On
+SQLite, which has no SKIP LOCKED, indexers at once may take the same captures: the result is the
+same, the work is done twice, so run one index worker there.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, DateTimeField, F, Value, When
 from django.db.models.functions import Length
 
 from apps.sources.models import Passage, Snapshot, Source
@@ -196,7 +198,7 @@ def passages_index_due() -> int:
     while True:
         with transaction.atomic():
             claimed = list(
-                Snapshot.objects.select_for_update(skip_locked=True)
+                Snapshot.objects.select_for_update(skip_locked=True, no_key=True)
                 .filter(passages_due=True)
                 .order_by("pk")
                 .values_list("pk", Length("text"))[:DUE_BATCH]
@@ -223,46 +225,49 @@ def passages_index_due() -> int:
 def _index(captures: list[Capture], *, savepoint: bool = True) -> dict[int, int]:
     """Replace the passages of the captures' sources, in one transaction and a fixed number of
     statements whatever the number of captures and passages: lock the sources (in id order, so
-    indexers take turns on a source and never deadlock), read when their indexed passages were
-    captured, delete, insert. Of several captures of one source the newest wins; a capture older
-    than the source's indexed passages is left out. Returns the passages per capture indexed.
-    Without `savepoint`, a failure fails the caller's whole transaction (a batch of the
-    indexer's, which then stays due) instead of costing two round trips more."""
+    indexers take turns on a source and never deadlock) with when their indexed capture was
+    fetched, delete, insert, record the new capture times. Of several captures of one source
+    the newest wins, and a capture older than the one indexed is left out, also when that one
+    gave no passages: an old page never comes back. Returns the passages per capture indexed.
+    The texts are cut before any source is locked. Without `savepoint`, a failure fails the
+    caller's whole transaction (a batch of the indexer's, which then stays due) instead of
+    costing two round trips more."""
     newest: dict[int, Capture] = {}
     for capture in captures:
         known = newest.get(capture.source_id)
-        if known is None or _later(capture.fetched_at, known.fetched_at):
+        if known is None or _newer(capture.fetched_at, known.fetched_at):
             newest[capture.source_id] = capture
+    spans = {capture.snapshot_id: passage_spans(capture.text) for capture in newest.values()}
     with transaction.atomic(savepoint=savepoint):
-        locked = list(
-            Source.objects.select_for_update()
+        # NO KEY: new snapshots and citations of these sources need not wait for the indexer.
+        indexed_at = dict(
+            Source.objects.select_for_update(no_key=True)
             .filter(pk__in=sorted(newest))
             .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        # When each source's indexed passages were captured: its first passage's capture. (Two
-        # plain statements: a subquery per source in the locking one was planned as a scan of
-        # all passages once the index had churned.)
-        indexed_at = dict(
-            Passage.objects.filter(source_id__in=locked, position=0).values_list(
-                "source_id", "snapshot__fetched_at"
-            )
+            .values_list("pk", "passages_fetched_at")
         )
         fresh = [
-            newest[source_id]
-            for source_id in locked
-            if not _later(indexed_at.get(source_id), newest[source_id].fetched_at)
+            capture
+            for source_id, capture in newest.items()
+            if source_id in indexed_at and not _newer(indexed_at[source_id], capture.fetched_at)
         ]
         if not fresh:
             return {}
-        spans = {capture.snapshot_id: passage_spans(capture.text) for capture in fresh}
         _passages_delete([capture.source_id for capture in fresh])
         _passages_insert([(capture, spans[capture.snapshot_id]) for capture in fresh])
-    return {snapshot_id: len(found) for snapshot_id, found in spans.items()}
+        Source.objects.filter(pk__in=[capture.source_id for capture in fresh]).update(
+            passages_fetched_at=Case(
+                *(When(pk=c.source_id, then=Value(c.fetched_at)) for c in fresh),
+                output_field=DateTimeField(),
+            )
+        )
+    return {capture.snapshot_id: len(spans[capture.snapshot_id]) for capture in fresh}
 
 
-def _later(this: datetime | None, than: datetime | None) -> bool:
-    return this is not None and than is not None and this > than
+def _newer(this: datetime | None, than: datetime | None) -> bool:
+    """Whether a capture fetched at `this` is newer than one fetched at `than` (a capture
+    without a time is the oldest)."""
+    return this is not None and (than is None or this > than)
 
 
 def _passages_insert(captures: list[tuple[Capture, list[PassageSpan]]]) -> None:

@@ -53,9 +53,16 @@ def snapshot_extract_text(snapshot_id: int) -> None:
 @shared_task(**TASK_OPTIONS)
 def passages_index_due() -> int:
     """Cut the captures whose text waits into passages for evidence search (queue "index"):
-    nudged by whatever stores a capture's text, at most once a second per process, and by the
-    sweep."""
+    nudged by whatever stores a capture's text, at most once per PASSAGES_INDEX_DELAY per
+    process, and by the sweep."""
     return passages.passages_index_due()
+
+
+@shared_task(**TASK_OPTIONS)
+def snapshot_index_passages(snapshot_id: int) -> None:
+    """A message of the release that sent one per capture, still in a queue after an upgrade:
+    mark that capture due, so it is not left out of the index."""
+    services.snapshot_passages_mark_due(snapshot_id=snapshot_id)
 
 
 @shared_task(**TASK_OPTIONS)

@@ -1,6 +1,8 @@
 """The passage index: filled by the capture pipeline itself, exact offsets, replaced (never
 doubled) when a source is re-archived or its text re-extracted, and searchable."""
 
+from datetime import UTC
+
 import pytest
 from django.db import DataError, connection
 
@@ -328,14 +330,17 @@ def index_nudges(monkeypatch):
 
 def test_the_indexer_is_nudged_once_per_delay_and_waits_that_long(index_nudges, settings):
     import time
+    from datetime import datetime
 
     from apps.sources import enqueue
 
     settings.PASSAGES_INDEX_DELAY = 30
     for _ in range(5):
         enqueue.passages_nudge()
-    # One message, due after the delay: the captures it skipped are committed by then.
-    assert len(index_nudges) == 1 and index_nudges[0] is not None
+    # One message, due after twice the delay: the captures it skipped are committed by then.
+    assert len(index_nudges) == 1
+    wait = datetime.fromisoformat(index_nudges[0]) - datetime.now(UTC)
+    assert 55 < wait.total_seconds() <= 60
     enqueue._passages_nudged_at = time.monotonic() - 31  # the delay has passed
     enqueue.passages_nudge()
     assert len(index_nudges) == 2
@@ -350,17 +355,67 @@ def test_the_sweep_nudges_the_indexer_while_captures_wait(
     assert index_nudges == []
     due(SourceFactory(), "A capture the broker never heard of.")
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.snapshots_requeue_stuck() == 1
+        assert services.snapshots_requeue_stuck() == 0  # no capture or render sent again
     assert len(index_nudges) == 1
 
 
-@pytest.mark.parametrize("limit", [{"DUE_BATCH": 2}, {"DUE_BATCH_CHARS": 10}])
-def test_a_backlog_larger_than_a_batch_is_indexed_batch_after_batch(limit, monkeypatch):
+@pytest.mark.parametrize("limit, claims", [({"DUE_BATCH": 2}, 3), ({"DUE_BATCH_CHARS": 10}, 5)])
+def test_a_backlog_larger_than_a_batch_is_indexed_batch_after_batch(limit, claims, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
     from apps.sources import passages
 
     for name, value in limit.items():
         monkeypatch.setattr(passages, name, value)
     snapshots = [due(SourceFactory(), f"Page {i} has a fact. And another.") for i in range(5)]
-    assert passages_index_due() == 5
+    with CaptureQueriesContext(connection) as queries:
+        assert passages_index_due() == 5
+    # 2 + 2 + 1 captures by count, one at a time by characters: a claim per batch
+    assert sum("SKIP LOCKED" in q["sql"] for q in queries.captured_queries) == claims
     assert not Snapshot.objects.filter(passages_due=True).exists()
     assert Passage.objects.filter(snapshot__in=snapshots).count() == 5
+
+
+def test_an_old_capture_never_replaces_a_newer_one_that_gave_no_passages():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    source = SourceFactory()
+    now = timezone.now()
+    emptied = due(source, "", fetched_at=now)
+    assert passages_index_due() == 1
+    assert Source.objects.get(pk=source.pk).passages_fetched_at == emptied.fetched_at
+    older = SnapshotFactory(source=source, text="The old page. It said that.", fetched_at=now
+                            - timedelta(days=1))  # fmt: skip
+    # a big page's extraction that finishes late
+    assert passages_index(snapshot_id=older.pk, source_id=source.pk, text=older.text) == 0
+    assert not Passage.objects.filter(source=source).exists()
+
+
+def test_every_nudge_indexes_when_tasks_run_eagerly(monkeypatch):
+    from apps.sources import enqueue, tasks
+
+    conf = tasks.passages_index_due.app.conf
+    monkeypatch.setattr(enqueue, "_passages_nudged_at", float("-inf"))
+    eager, conf.task_always_eager = conf.task_always_eager, True
+    try:
+        for text in ("First page. It is new.", "Second page. It is newer."):
+            snapshot = due(SourceFactory(), text)
+            enqueue.passages_nudge()  # no countdown eagerly, so no debounce either
+            assert Passage.objects.filter(snapshot=snapshot).exists()
+    finally:
+        conf.task_always_eager = eager
+
+
+def test_a_message_of_the_per_capture_release_marks_its_capture_due(
+    django_capture_on_commit_callbacks,
+):
+    from apps.sources import tasks
+
+    snapshot = SnapshotFactory(text="Queued before the upgrade. Still indexed.")
+    with django_capture_on_commit_callbacks() as callbacks:
+        tasks.snapshot_index_passages.run(snapshot.pk)
+    assert Snapshot.objects.get(pk=snapshot.pk).passages_due is True
+    assert [c.__qualname__ for c in callbacks] == ["passages_nudge"]
+    tasks.snapshot_index_passages.run(10**9)  # gone since: nothing to do

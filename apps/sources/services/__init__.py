@@ -17,6 +17,7 @@ from apps.sources.services.capture import (
     snapshot_archive,
     snapshot_archive_now,
     snapshot_extract,
+    snapshot_passages_mark_due,
     snapshot_request,
 )
 from apps.sources.services.citations import citation_add, citation_delete, citation_update
@@ -48,6 +49,7 @@ __all__ = [
     "snapshot_archive",
     "snapshot_archive_now",
     "snapshot_extract",
+    "snapshot_passages_mark_due",
     "snapshot_render",
     "snapshot_render_now",
     "snapshot_render_request",

@@ -310,7 +310,10 @@ def snapshot_extract(*, snapshot_id: int) -> Snapshot | None:
         payload=payload, mime_type=mime_type, charset=charset, url=snapshot.final_url
     )
     with transaction.atomic():
-        Snapshot.objects.filter(pk=snapshot_id).update(title=extracted.title, text=extracted.text)
+        # Indexed right here, so not left for the indexer (a capture re-extracted while due).
+        Snapshot.objects.filter(pk=snapshot_id).update(
+            title=extracted.title, text=extracted.text, passages_due=False
+        )
         if extracted.title and not snapshot.source.title:
             _source_title_set(snapshot.source_id, extracted.title)
         passages_index(
@@ -322,6 +325,15 @@ def snapshot_extract(*, snapshot_id: int) -> Snapshot | None:
         citations_check(snapshot_id=snapshot_id, source_id=snapshot.source_id, text=extracted.text)
     snapshot.refresh_from_db()
     return snapshot
+
+
+def snapshot_passages_mark_due(*, snapshot_id: int) -> bool:
+    """Mark an archived capture's text for the passage indexer and nudge it (on commit); False
+    when there is no such capture."""
+    marked = Snapshot.objects.filter(pk=snapshot_id, state=State.ARCHIVED).update(passages_due=True)
+    if marked:
+        passages_nudge_on_commit()
+    return bool(marked)
 
 
 def snapshot_archive_now(*, url: str, resolver: Resolver | None = None) -> Snapshot:

@@ -15,8 +15,8 @@ State = Snapshot.State
 
 
 def snapshots_requeue_stuck() -> int:
-    """Put back in the queue what a dead worker or the broker lost; returns how many tasks
-    were sent.
+    """Put back in the queue what a dead worker or the broker lost; returns how many captures
+    and renders were sent again.
 
     - Fetching rows whose lease expired (their worker stopped renewing it: it died) go back to
       queued, or to failed once their attempts are used up. A running capture renews its lease,
@@ -74,16 +74,17 @@ def snapshots_requeue_stuck() -> int:
             to_send.append(pk)
     for pk in to_send:
         fetch_on_commit(pk)
-    return len(to_send) + renders_requeue_stuck() + passages_nudge_if_due()
+    passages_nudge_if_due()
+    return len(to_send) + renders_requeue_stuck()
 
 
-def passages_nudge_if_due() -> int:
+def passages_nudge_if_due() -> bool:
     """Nudge the indexer while captures wait for it (a nudge lost with a broker that was down,
-    or a worker that died in the middle of a batch); returns 1 if it was nudged."""
+    or a worker that died in the middle of a batch); whether it was nudged."""
     if not Snapshot.objects.filter(passages_due=True).exists():
-        return 0
+        return False
     passages_nudge_on_commit()
-    return 1
+    return True
 
 
 RESENT = "re-sent: its message was lost or no render worker is running"
