@@ -419,3 +419,31 @@ def test_a_message_of_the_per_capture_release_marks_its_capture_due(
     assert Snapshot.objects.get(pk=snapshot.pk).passages_due is True
     assert [c.__qualname__ for c in callbacks] == ["passages_nudge"]
     tasks.snapshot_index_passages.run(10**9)  # gone since: nothing to do
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_records_when_each_sources_indexed_capture_was_fetched():
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    before = [("sources", "0007_snapshot_passages_due")]
+    after = [("sources", "0008_source_passages_fetched_at")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    fetched_at = timezone.now().replace(microsecond=0)
+    sources = old.get_model("sources", "Source").objects
+    indexed = sources.create(url="https://a.example/", domain="a")
+    bare = sources.create(url="https://b.example/", domain="b")
+    snapshot = old.get_model("sources", "Snapshot").objects.create(
+        source=indexed, state="archived", sha256="a" * 64, warc="archives/a.warc.gz",
+        fetched_at=fetched_at, text="One fact. Two facts.",
+    )  # fmt: skip
+    old.get_model("sources", "Passage").objects.create(
+        snapshot=snapshot, source=indexed, position=0, start=0, end=20, text=snapshot.text
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    times = dict(Source.objects.values_list("pk", "passages_fetched_at"))
+    assert times == {indexed.pk: fetched_at, bare.pk: None}
