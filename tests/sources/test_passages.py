@@ -158,8 +158,8 @@ def test_index_statements_do_not_grow_with_the_text(django_assert_num_queries):
     source = SourceFactory()
     small = SnapshotFactory(source=source, text="One fact. " * 10)
     big = SnapshotFactory(source=source, text="One fact. " * 4500)
-    # savepoint, lock, when the indexed passages were captured, delete, insert (one statement for
-    # any number of rows), release
+    # savepoint, lock the source (reading when its indexed capture was fetched), delete, insert
+    # (one statement for any number of rows), record the capture's time, release
     with django_assert_num_queries(6):
         passages_index(
             snapshot_id=small.pk, source_id=source.pk, text=small.text, fetched_at=small.fetched_at
@@ -255,8 +255,9 @@ def test_due_captures_are_indexed_in_a_few_statements_whatever_their_number(
     sources = [SourceFactory() for _ in range(captures)]
     snapshots = [due(s, f"Rents in city {i} rose. Wages fell. Bus fares held.") for i, s in
                  enumerate(sources)]  # fmt: skip
-    # in the batch's transaction (a savepoint here): the claim, the texts, lock the sources, when
-    # their indexed passages were captured, delete, insert, clear the marks
+    # in the batch's transaction (a savepoint here): the claim, the texts, lock the sources
+    # (reading when their indexed captures were fetched), delete, insert, record the captures'
+    # times, clear the marks
     with django_assert_num_queries(9):
         assert passages_index_due() == captures
     assert not Snapshot.objects.filter(passages_due=True).exists()
