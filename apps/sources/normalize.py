@@ -45,6 +45,7 @@ TRACKING_PARAMS = {
 TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_")
 _NON_WEB_SCHEMES = {"javascript", "data", "file", "mailto", "ftp", "about", "vbscript", "tel"}
 _CONTROL = re.compile(r"[\x00-\x20\x7f\\]")
+_BRACKETED = re.compile(r"\[[^\]]*\](:[0-9]*)?")
 
 
 class BadURL(BadInput):
@@ -74,14 +75,17 @@ def url_normalise(url: str) -> str:
         raise BadURL(f"Only http and https URLs can be cited, not {scheme}:.")
     try:
         normal = url_normalize(url, default_scheme="https")
+        # Splitting checks a bracketed host, which encoding can leave invalid ("ø[::1]").
+        parts = urlsplit(normal)
     except (ValueError, UnicodeError) as exc:
         raise BadURL(f"This is not a valid URL ({exc}).") from None
-    parts = urlsplit(normal)
     if parts.scheme not in ("http", "https"):
         raise BadURL(f"Only http and https URLs can be cited, not {parts.scheme}:.")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise BadURL("Remove the user name and password from the URL.")
     host = parts.hostname or ""
+    if "]" in parts.netloc and not _BRACKETED.fullmatch(parts.netloc):
+        raise BadURL("Only a port can follow an address in brackets, as in [2001:db8::1]:8080.")
     if not host or ("." not in host and ":" not in host):
         raise BadURL("The URL needs a full host name, such as example.org.")
     try:
@@ -90,6 +94,8 @@ def url_normalise(url: str) -> str:
         raise BadURL("The port in this URL is not a number between 0 and 65535.") from None
     query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
     normal = urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
+    if _CONTROL.search(normal):  # a host name's compatibility form can hide a space (U+00B8)
+        raise BadURL("This is not a valid URL: its host name becomes one with a space.")
     if len(normal) > MAX_URL_LENGTH:
         raise BadURL(f"URLs longer than {MAX_URL_LENGTH} characters are not supported.")
     return normal

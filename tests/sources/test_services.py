@@ -69,6 +69,11 @@ def test_urls_are_normalised(raw, normal):
         ("http://localhost/", "full host name"),
         ("http://example.org:70000/", "port"),
         ("https://example.org/" + "a" * 2100, "longer than 2048"),
+        # a name glued to an IPv6 literal: encoded, the bracketed host is no address
+        ("https://ø[2001:db8::1]/", "not a valid URL"),
+        # NFKC turns the cedilla into a space and a combining mark: no host name has a space
+        ("https://ex\u00b8ample.org/", "host name becomes one with a space"),
+        (".[2001:db8::1]0", "Only a port can follow"),
     ],
 )
 def test_bad_urls_are_refused_with_a_message(raw, message, reviewer):
