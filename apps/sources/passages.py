@@ -305,9 +305,14 @@ def _passages_insert(captures: list[tuple[Capture, list[PassageSpan]]]) -> None:
         snapshot_ids = [capture.snapshot_id for capture, _ in captures]
         cursor.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, text) SELECT id, text FROM {table} "
-            f"WHERE snapshot_id IN ({', '.join(['%s'] * len(snapshot_ids))})",
+            f"WHERE snapshot_id IN ({_marks(snapshot_ids)})",
             snapshot_ids,
         )
+
+
+def _marks(values: list) -> str:
+    """The placeholders of an IN list of these values (SQLite has no arrays to bind)."""
+    return ", ".join(["%s"] * len(values))
 
 
 def _passages_delete(source_ids: list[int]) -> None:
@@ -317,7 +322,7 @@ def _passages_delete(source_ids: list[int]) -> None:
         Passage.objects.filter(source_id__in=source_ids)._raw_delete(connection.alias)
         return
     table = Passage._meta.db_table
-    marks = ", ".join(["%s"] * len(source_ids))
+    marks = _marks(source_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
@@ -445,7 +450,7 @@ def snapshot_passages_index(*, snapshot_id: int) -> int:
     it off the indexer's list if it was due. Safe to run twice."""
     with transaction.atomic():
         row = (
-            Snapshot.objects.select_for_update()
+            Snapshot.objects.select_for_update(no_key=True)
             .filter(pk=snapshot_id, state=Snapshot.State.ARCHIVED)
             .values_list("source_id", "fetched_at", "text", "passages_due")
             .first()

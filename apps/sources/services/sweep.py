@@ -78,13 +78,11 @@ def snapshots_requeue_stuck() -> int:
     return len(to_send) + renders_requeue_stuck()
 
 
-def passages_nudge_if_due() -> bool:
+def passages_nudge_if_due() -> None:
     """Nudge the indexer while captures wait for it (a nudge lost with a broker that was down,
-    or a worker that died in the middle of a batch); whether it was nudged."""
-    if not Snapshot.objects.filter(passages_due=True).exists():
-        return False
-    passages_nudge_on_commit()
-    return True
+    or a worker that died in the middle of a batch)."""
+    if Snapshot.objects.filter(passages_due=True).exists():
+        passages_nudge_on_commit()
 
 
 RESENT = "re-sent: its message was lost or no render worker is running"
